@@ -1,0 +1,81 @@
+/**
+ * The dependency direction of DESIGN.md, enforced in CI (`npm run lint`).
+ * (A <- B: B imports A.) transport <- stun <- ice; transport <- dtls; transport <- sctp <- datachannel;
+ * rtp/rtcp <- interceptor; srtp, rtp, rtcp, sdp are leaves; only peer composes them.
+ */
+const W = '^gateway/webrtc/';
+const mod = (m) => `${W}${m}/`;
+const only = (from, allowed) => ({
+  name: `${from}-imports-only-${allowed.join('-') || 'nothing'}`,
+  comment: `webrtc/${from} may import only ${allowed.map((a) => 'webrtc/' + a).join(', ') || 'no other webrtc module'}`,
+  severity: 'error',
+  from: { path: mod(from) },
+  to: {
+    path: W,
+    pathNot: [mod(from), ...allowed.map(mod)],
+  },
+});
+
+module.exports = {
+  forbidden: [
+    only('transport', []),
+    only('stun', ['transport']),
+    only('ice', ['transport', 'stun']),
+    only('dtls', ['transport']),
+    only('sctp', ['transport']),
+    only('datachannel', ['transport', 'sctp']),
+    only('srtp', []),
+    only('rtp', []),
+    only('rtcp', []),
+    only('sdp', []),
+    only('interceptor', ['rtp', 'rtcp', 'transport']),
+    {
+      name: 'webrtc-and-media-stay-below-the-edge',
+      comment: 'Nothing under webrtc/ or media/ imports http, control, bus, plugin-host, telemetry or their libraries',
+      severity: 'error',
+      from: { path: '^gateway/(webrtc|media)/' },
+      to: {
+        path: [
+          '^gateway/(http|control|bus|plugin-host|telemetry|config|ingest-rtsp)/',
+          'node_modules/(hono|@hono|@grpc|@nats-io|nats|@opentelemetry|pino)/',
+        ],
+      },
+    },
+    {
+      name: 'media-uses-only-rtp-and-transport-of-webrtc',
+      comment: 'media may use webrtc/rtp (packetizers) and webrtc/transport (Clock); the hub reaches viewers through a sink interface, never peer',
+      severity: 'error',
+      from: { path: '^gateway/media/' },
+      to: { path: W, pathNot: [mod('rtp'), mod('transport')] },
+    },
+    {
+      name: 'ingest-rtsp-uses-media-and-rtp',
+      severity: 'error',
+      from: { path: '^gateway/ingest-rtsp/' },
+      to: { path: W, pathNot: [mod('rtp'), mod('transport')] },
+    },
+    {
+      name: 'public-api-through-index',
+      comment: "Each module exports its public API from its index.ts; no import reaches into another module's files",
+      severity: 'error',
+      from: { path: '^gateway/(webrtc/[^/]+|[^/]+)/' },
+      to: {
+        path: '^gateway/',
+        pathNot: ['^gateway/$1/', '^gateway/(webrtc/[^/]+|[^/]+)/index\\.ts$'],
+      },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.test\\.ts$)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

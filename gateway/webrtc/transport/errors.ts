@@ -1,0 +1,23 @@
+/** Base of every transport error: a stable `code` callers can switch on. */
+export class TransportError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** send() on a conn that is closed. */
+export class TransportClosedError extends TransportError {
+  constructor(what = 'conn') {
+    super('TRANSPORT_CLOSED', `${what} is closed`);
+  }
+}
+
+/** A datagram that cannot be sent: no destination on an unconnected conn, or larger than allowed. */
+export class TransportSendError extends TransportError {
+  constructor(message: string) {
+    super('TRANSPORT_SEND', message);
+  }
+}
