@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { parseListenAddr, type ListenAddr } from './listen-addr.ts';
+
+const listenAddr = z.string().transform((s, ctx): ListenAddr => {
+  const r = parseListenAddr(s);
+  if (typeof r === 'string') {
+    ctx.addIssue({ code: 'custom', message: r });
+    return z.NEVER;
+  }
+  return r;
+});
+
+const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
+
+const natsUrl = z.url({
+  protocol: /^(nats|tls|ws|wss)$/,
+  error: 'must be a URL like nats://host:4222',
+});
+
+/**
+ * The gateway's configuration: a YAML file, every key also settable by environment variable
+ * (see env.ts). Unknown keys are errors, so a typo never silently falls back to a default.
+ */
+export const configSchema = z
+  .object({
+    /** Stable identity of this node in the fleet; NATS subjects and gRPC GetInfo use it. */
+    nodeId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -')
+      .optional(),
+    http: z
+      .object({ addr: listenAddr.prefault('0.0.0.0:8080') })
+      .strict()
+      .prefault({}),
+    grpc: z
+      .object({ addr: listenAddr.prefault('127.0.0.1:50051') })
+      .strict()
+      .prefault({}),
+    webrtc: z
+      .object({
+        addr: listenAddr.prefault('0.0.0.0:8189'),
+        /** Addresses advertised in ICE candidates; default: the bind address when it is specific. */
+        publicIps: z.array(ip).default([]),
+      })
+      .strict()
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data'),
+    nats: z.object({ url: natsUrl.optional() }).strict().prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    demo: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The validated configuration. */
+export type Config = z.output<typeof configSchema>;
+/** What a YAML file or the environment may say (every key optional). */
+export type ConfigInput = z.input<typeof configSchema>;

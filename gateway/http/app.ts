@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { placeholderPage } from './pages/placeholder.ts';
+
+/** What the HTTP layer asks of the rest of the gateway; it imports no other module's internals. */
+export interface HttpDeps {
+  /** Liveness: the process is up and its event loop answers. */
+  live(): boolean;
+  /** Readiness: every part is listening and the node accepts viewers; the reasons when not. */
+  ready(): { ready: boolean; reasons: string[] };
+  /** Prometheus text exposition of the gateway's metrics. */
+  metrics(): Promise<string>;
+  /** Shown on the root page. */
+  readonly version: string;
+  readonly nodeId: string;
+}
+
+/**
+ * The gateway's Hono app: probes for orchestrators (`/healthz`, `/readyz`), `/metrics` for
+ * Prometheus, and the root page. WHEP/WHIP, the REST API and the player mount here as they land.
+ *
+ * @example
+ * const app = createHttpApp(deps);
+ * const res = await app.request('/healthz'); // 200
+ */
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => (deps.live() ? c.json({ status: 'ok' }) : c.json({ status: 'down' }, 503)));
+  app.get('/readyz', (c) => {
+    const r = deps.ready();
+    return c.json({ status: r.ready ? 'ready' : 'not ready', reasons: r.reasons }, r.ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const text = await deps.metrics();
+    return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+  app.get('/', (c) => c.html(placeholderPage({ version: deps.version, nodeId: deps.nodeId })));
+  return app;
+}

@@ -1,0 +1,2 @@
+export { createHttpApp, type HttpDeps } from './app.ts';
+export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
