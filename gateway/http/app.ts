@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { placeholderPage } from './pages/placeholder.ts';
+import { mountWhep, type WhepBackend } from './whep.ts';
 
 /** What the HTTP layer asks of the rest of the gateway; it imports no other module's internals. */
 export interface HttpDeps {
@@ -12,6 +13,8 @@ export interface HttpDeps {
   /** Shown on the root page. */
   readonly version: string;
   readonly nodeId: string;
+  /** Viewer sessions for WHEP; without it the WHEP routes are not mounted. */
+  readonly whep?: WhepBackend;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const text = await deps.metrics();
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
+  if (deps.whep) mountWhep(app, deps.whep);
   app.get('/', (c) => c.html(placeholderPage({ version: deps.version, nodeId: deps.nodeId })));
   return app;
 }

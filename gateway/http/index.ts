@@ -1,2 +1,3 @@
 export { createHttpApp, type HttpDeps } from './app.ts';
 export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
+export { mountWhep, type WhepBackend } from './whep.ts';

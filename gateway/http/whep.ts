@@ -1,0 +1,101 @@
+import type { Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+
+/** An error from the backend that the HTTP layer maps by its stable `code`. */
+interface CodedError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What WHEP needs from the gateway: viewer sessions over its own WebRTC stack. */
+export interface WhepBackend {
+  /**
+   * Creates a viewer of `stream` from the browser's offer and returns our answer. Throws errors with
+   * codes: `STREAM_NOT_FOUND` (404), `SDP_*` (400: the offer cannot be negotiated), `SESSION_LIMIT` (503).
+   */
+  createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }>;
+  /** Ends a session; false when there is none with that id (already gone). */
+  deleteSession(stream: string, id: string): boolean;
+  /** Trickled candidates (RFC 8840 sdpfrag); false when there is no such session. */
+  patchSession(stream: string, id: string, sdpfrag: string): boolean;
+  /** STUN/TURN servers advertised to clients in `Link` headers (WHEP §4.4); may be empty. */
+  iceServers(): readonly { urls: string; username?: string; credential?: string }[];
+}
+
+const STATUS_BY_CODE: Record<string, 400 | 404 | 503> = { STREAM_NOT_FOUND: 404, SESSION_LIMIT: 503 };
+
+function statusOf(err: unknown): 400 | 404 | 500 | 503 {
+  const code = (err as Partial<CodedError>)?.code;
+  if (typeof code !== 'string') return 500;
+  if (code.startsWith('SDP_')) return 400;
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+function linkHeader(servers: ReturnType<WhepBackend['iceServers']>): string | undefined {
+  const links = servers.map((s) => {
+    let l = `<${s.urls}>; rel="ice-server"`;
+    if (s.username)
+      l += `; username="${s.username}"; credential="${s.credential ?? ''}"; credential-type="password"`;
+    return l;
+  });
+  return links.length > 0 ? links.join(', ') : undefined;
+}
+
+function problem(c: Context, status: 400 | 404 | 415 | 500 | 503, detail: string) {
+  return c.body(JSON.stringify({ status, detail }), status, { 'content-type': 'application/problem+json' });
+}
+
+/**
+ * WHEP (draft-ietf-wish-whep): `POST /whep/{stream}` with an SDP offer → 201 with the answer, a
+ * `Location` for the session and an ETag; `DELETE` on the location ends it; `PATCH` with
+ * `application/trickle-ice-sdpfrag` trickles candidates (RFC 8840); `OPTIONS` answers CORS preflight
+ * and lists ICE servers in `Link` headers. CORS is open: players live on other origins.
+ */
+export function mountWhep(app: Hono, backend: WhepBackend): void {
+  app.use(
+    '/whep/*',
+    cors({
+      origin: '*',
+      allowMethods: ['POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'If-Match'],
+      exposeHeaders: ['Location', 'ETag', 'Link', 'Accept-Post', 'Accept-Patch'],
+      maxAge: 600,
+    }),
+  );
+  app.options('/whep/:stream', (c) => {
+    const link = linkHeader(backend.iceServers());
+    c.header('Accept-Post', 'application/sdp');
+    if (link) c.header('Link', link);
+    return c.body(null, 204);
+  });
+  app.post('/whep/:stream', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/sdp') return problem(c, 415, 'the offer must be sent as application/sdp');
+    const stream = c.req.param('stream');
+    const offer = await c.req.text();
+    try {
+      const s = await backend.createSession(stream, offer);
+      const link = linkHeader(backend.iceServers());
+      c.header('Location', `/whep/${encodeURIComponent(stream)}/${s.id}`);
+      c.header('ETag', s.etag);
+      c.header('Accept-Patch', 'application/trickle-ice-sdpfrag');
+      if (link) c.header('Link', link);
+      return c.body(s.answer, 201, { 'content-type': 'application/sdp' });
+    } catch (err) {
+      const status = statusOf(err);
+      return problem(c, status, status === 500 ? 'internal error' : (err as CodedError).message);
+    }
+  });
+  app.patch('/whep/:stream/:id', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/trickle-ice-sdpfrag') {
+      return problem(c, 415, 'PATCH takes application/trickle-ice-sdpfrag');
+    }
+    const ok = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
+    return ok ? c.body(null, 204) : problem(c, 404, 'no such session');
+  });
+  app.delete('/whep/:stream/:id', (c) => {
+    const ok = backend.deleteSession(c.req.param('stream'), c.req.param('id'));
+    return ok ? c.body(null, 200) : problem(c, 404, 'no such session');
+  });
+}
