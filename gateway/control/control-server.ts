@@ -1,0 +1,169 @@
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { allowAll, authInterceptor } from './auth.ts';
+import type { CallAuthorizer } from './auth.ts';
+import { BindError } from './errors.ts';
+import { formatListenAddr, parseListenAddr } from './listen-addr.ts';
+import type { ControlLogger } from './logger.ts';
+import type { NodeInfoProvider } from './node-info.ts';
+import { NODE_SERVICE, nodeServiceHandlers } from './node-service.ts';
+import { HEALTH_SERVICE, loadControlProtos, serviceDefinition } from './proto-package.ts';
+import { withFileDependencies } from './reflection-descriptors.ts';
+import { createServingHealth } from './serving-health.ts';
+import { createStreamDrain } from './stream-drain.ts';
+
+/** Options of {@link startControlServer}. */
+export interface ControlServerOptions {
+  /** Listen address `host:port` (`[v6]:port`); port 0 picks an ephemeral port. */
+  readonly addr: string;
+  /** Supplies NodeService.GetInfo's data, called per request. */
+  readonly node: NodeInfoProvider;
+  /** pino-compatible logger. */
+  readonly logger: ControlLogger;
+  /** Per-call auth decision (the auth seam, see auth.ts). Default: {@link allowAll}. */
+  readonly authorize?: CallAuthorizer;
+  /** Transport credentials. Default: insecure (plaintext HTTP/2). mTLS goes here. */
+  readonly credentials?: grpc.ServerCredentials;
+  /** Directory holding `edgegw/v1/*.proto`. Default: {@link resolveProtoDir}. */
+  readonly protoDir?: string;
+  /** Aborting it closes the server (with the default grace). */
+  readonly signal?: AbortSignal;
+  /** Default grace period of `close()`, in ms. Default 5000. */
+  readonly closeGraceMs?: number;
+}
+
+/** A running control server. */
+export interface ControlServer {
+  /** The bound address, `host:port`, with the real port when 0 was asked for. */
+  readonly address: string;
+  /**
+   * Switches grpc.health.v1 between SERVING and NOT_SERVING for "" and every
+   * edgegw.v1 service. Call `setServing(false)` first on shutdown, drain, then close().
+   */
+  setServing(serving: boolean): void;
+  /**
+   * Stops the server: health goes NOT_SERVING, no new calls are accepted, open
+   * response streams (health Watch) end with UNAVAILABLE, in-flight unary calls
+   * get `graceMs` to finish, then every connection is cut. Idempotent; resolves
+   * when the port is released.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The edgegw.v1 services this server implements, by fully-qualified name. */
+type Implementations = Record<string, grpc.UntypedServiceImplementation>;
+
+/**
+ * Starts the gRPC control plane: edgegw.v1 services, grpc.health.v1 and server
+ * reflection (v1 and v1alpha) on one port.
+ *
+ * @throws InvalidAddrError for a malformed `addr`, ProtoLoadError when the protos
+ *   cannot be found or parsed, BindError when the address cannot be bound.
+ *
+ * @example
+ * const control = await startControlServer({
+ *   addr: '127.0.0.1:50051',
+ *   node: processNodeInfo({ version: '0.1.0', nodeId: 'n1', addresses: {}, capabilities: [] }),
+ *   logger: pino(),
+ * });
+ * // on SIGTERM:
+ * control.setServing(false);
+ * await control.close(3000);
+ */
+export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
+  const listen = parseListenAddr(opts.addr);
+  const { logger } = opts;
+  const protos = loadControlProtos(opts.protoDir);
+
+  let address = formatListenAddr(listen);
+  const implementations: Implementations = {
+    [NODE_SERVICE]: nodeServiceHandlers(opts.node, () => address, logger),
+    // issue 6: StreamService, SessionService, EventService register here.
+  };
+  for (const name of protos.serviceNames) {
+    if (!(name in implementations))
+      logger.warn({ service: name }, 'service defined in protos but not implemented; not served');
+  }
+  const served = Object.keys(implementations).sort();
+
+  const drain = createStreamDrain();
+  // Interceptors run in order for each call: auth decides first; the drain only tracks calls.
+  const server = new grpc.Server({
+    interceptors: [authInterceptor(opts.authorize ?? allowAll, logger), drain.interceptor],
+  });
+  for (const name of served) {
+    const impl = implementations[name];
+    if (impl !== undefined) server.addService(serviceDefinition(protos, name), impl);
+  }
+  const health = createServingHealth(served);
+  health.addToServer(server);
+  // withFileDependencies: so grpcurl can follow imports (see reflection-descriptors.ts).
+  new ReflectionService(withFileDependencies(protos.packageDefinition), {
+    services: [...served, HEALTH_SERVICE],
+  }).addToServer(server);
+
+  const credentials = opts.credentials ?? grpc.ServerCredentials.createInsecure();
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p)));
+    });
+  } catch (cause) {
+    server.forceShutdown();
+    throw new BindError(opts.addr, { cause });
+  }
+  address = formatListenAddr({ host: listen.host, port });
+  health.setServing(true);
+
+  const insecure = opts.credentials === undefined;
+  if (insecure && !isLoopback(listen.host)) {
+    logger.warn({ address }, 'gRPC control plane listens off loopback with no TLS and no auth');
+  }
+  logger.info({ address, services: served, tls: !insecure }, 'gRPC control plane listening');
+
+  let closing: Promise<void> | undefined;
+  let detachSignal = (): void => {};
+  const defaultGrace = opts.closeGraceMs ?? 5000;
+  const close = (graceMs: number = defaultGrace): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      detachSignal();
+      health.setServing(false);
+      const timer = setTimeout(() => {
+        logger.warn({ address, graceMs }, 'gRPC calls still open after grace; forcing shutdown');
+        server.forceShutdown();
+      }, graceMs);
+      timer.unref();
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        logger.info({ address }, 'gRPC control plane closed');
+        resolve();
+      });
+      // After NOT_SERVING was written to them: watch streams never end on their own.
+      drain.endAll('server shutting down');
+    });
+    return closing;
+  };
+
+  if (opts.signal !== undefined) {
+    const signal = opts.signal;
+    const onAbort = (): void => void close();
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      detachSignal = () => signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    address,
+    setServing(serving) {
+      if (closing === undefined) health.setServing(serving);
+    },
+    close,
+  };
+}
+
+/** 127.0.0.0/8, ::1 and "localhost" (RFC 6761 §6.3). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
