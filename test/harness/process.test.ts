@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { HarnessError, ProgramNotFoundError } from './errors.ts';
 import { freePort, freeUdpPortRange } from './ports.ts';
-import { killPid, requireProgram, spawnReady, which } from './process.ts';
+import { isAlive, killPid, requireProgram, spawnReady, which } from './process.ts';
 
 const sh = (script: string) => ({ command: 'sh', args: ['-c', script] });
 const onLine = (text: string) => (line: string) => (line.includes(text) ? line : undefined);
@@ -143,4 +143,19 @@ t.test('free ports', async (t) => {
   const range = await freeUdpPortRange(8);
   t.equal(range.max - range.min, 7);
   t.ok(range.min >= 20000 && range.max < 32768, 'below the ephemeral range');
+});
+
+t.test('a test process that exits without stopping its peers takes them down', async (t) => {
+  const script = new URL('./fixtures/crash-after-spawn.ts', import.meta.url).pathname;
+  const parent = await spawnReady({
+    name: 'crashing-test',
+    command: process.execPath,
+    args: ['--import', 'tsx', script],
+    ready: (line) => /^PEER (\d+)$/.exec(line)?.[1],
+    t,
+  });
+  await parent.exited;
+  const peerPid = Number(parent.ready);
+  t.ok(peerPid > 0);
+  t.notOk(isAlive(peerPid), 'the orphan was SIGKILLed by the exit hook');
 });

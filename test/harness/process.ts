@@ -131,18 +131,35 @@ function baseName(program: string): string {
   return program.slice(program.lastIndexOf('/') + 1);
 }
 
-// Children still running when the test process exits are killed, so a crashed test leaks no peers.
-const live = new Set<ChildProcess>();
+// Peers still running when the test process exits are SIGKILLed, so a crashed test leaks none.
+const live = new Set<number>();
 let exitHookInstalled = false;
-function track(child: ChildProcess): void {
+
+/**
+ * SIGKILLs `pid` if it still runs when this process exits (children of {@link spawnReady} are
+ * registered already; use this for daemons a script started). Returns the unregister function.
+ */
+export function killOnExit(pid: number): () => void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
+      for (const p of live) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     });
   }
-  live.add(child);
-  child.once('exit', () => live.delete(child));
+  live.add(pid);
+  return () => live.delete(pid);
+}
+
+function track(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  const forget = killOnExit(child.pid);
+  child.once('exit', forget);
 }
 
 const echo = (process.env.HARNESS_ECHO ?? '').split(',').filter(Boolean);
@@ -209,7 +226,7 @@ export async function spawnReady<T>(opts: SpawnReadyOptions<T>): Promise<ReadyPr
   const cleanup = (): Promise<void> =>
     (cleaned ??= (async () => {
       // Let the last output drain, but do not hang on a grandchild that inherited the pipes.
-      await Promise.race([closed, sleep(500, undefined, { ref: false })]);
+      await within(closed, 500);
       child.stdout?.destroy();
       child.stderr?.destroy();
       await opts.afterExit?.();
@@ -274,7 +291,7 @@ export async function spawnReady<T>(opts: SpawnReadyOptions<T>): Promise<ReadyPr
       });
       void exited.then(async (info) => {
         if (!listeners.has(listener)) return;
-        await Promise.race([closed, sleep(500, undefined, { ref: false })]); // last lines may still match
+        await within(closed, 500); // last lines may still match
         if (!listeners.has(listener)) return;
         done();
         reject(
@@ -343,12 +360,19 @@ async function pollProbe<T>(
     } catch (err) {
       lastError = err;
     }
-    await sleep(ready.intervalMs ?? 50, undefined, { ref: false });
+    await sleep(ready.intervalMs ?? 50);
   }
   throw new HarnessError('HARNESS_READY_TIMEOUT', `${name} did not answer within ${timeoutMs} ms`, {
     output: output(),
     cause: lastError,
   });
+}
+
+/** Waits for `promise` at most `ms` (a ref'd timer, cleared as soon as the promise settles). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let handle: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (handle = setTimeout(resolve, ms)))]);
+  clearTimeout(handle);
 }
 
 function describeExit(info: ExitInfo): string {
@@ -365,10 +389,10 @@ export async function killPid(
   graceMs = 3000,
 ): Promise<{ ms: number; killed: boolean }> {
   const started = performance.now();
-  if (!alive(pid)) return { ms: 0, killed: false };
+  if (!isAlive(pid)) return { ms: 0, killed: false };
   process.kill(pid, signal);
   let killed = false;
-  while (alive(pid)) {
+  while (isAlive(pid)) {
     if (!killed && performance.now() - started > graceMs) {
       killed = true;
       try {
@@ -377,12 +401,13 @@ export async function killPid(
         // already gone
       }
     }
-    await sleep(25, undefined, { ref: false });
+    await sleep(25);
   }
   return { ms: Math.round(performance.now() - started), killed };
 }
 
-function alive(pid: number): boolean {
+/** Whether `pid` runs (a zombie waiting for its reaper counts as gone). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -102,7 +102,7 @@ export async function startRtspCamera(t?: Teardown, options: RtspCameraOptions =
       } catch (err) {
         const inUse = err instanceof HarnessError && err.output.includes('failed to attach');
         if (!inUse || performance.now() > deadline) throw err;
-        await sleep(100, undefined, { ref: false });
+        await sleep(100);
       }
     }
   };
