@@ -21,3 +21,24 @@ export class TransportSendError extends TransportError {
     super('TRANSPORT_SEND', message);
   }
 }
+
+/** A socket failed underneath a conn (the OS error is the `cause`); the conn closes with it. */
+export class TransportSocketError extends TransportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TRANSPORT_SOCKET', message, options);
+  }
+}
+
+/** listenUdp() could not bind: address not local, port in use, or the OS refused (`cause`). */
+export class TransportBindError extends TransportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TRANSPORT_BIND', message, options);
+  }
+}
+
+/** A single-port mux misuse: an endpoint key that is already open. */
+export class TransportMuxError extends TransportError {
+  constructor(message: string) {
+    super('TRANSPORT_MUX_KEY_IN_USE', message);
+  }
+}

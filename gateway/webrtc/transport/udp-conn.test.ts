@@ -1,0 +1,161 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:dgram';
+import { createUdpNet, udpNet, UdpConn, UDP4_MAX_DATAGRAM, UDP6_MAX_DATAGRAM } from './udp-conn.ts';
+import { datagramConnConformance } from './conformance.ts';
+import type { DatagramConn } from './datagram-conn.ts';
+import { addr } from './addr.ts';
+
+const net = createUdpNet({ recvBufferSize: 1 << 20 });
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const settle = () => sleep(5);
+
+async function until(cond: () => boolean, ms = 1000): Promise<boolean> {
+  for (let waited = 0; !cond() && waited < ms; waited += 5) await sleep(5);
+  return cond();
+}
+
+datagramConnConformance(t, 'udp 127.0.0.1', async () => {
+  const a = await net.listenUdp('127.0.0.1', 0);
+  const b = await net.listenUdp('127.0.0.1', 0);
+  return { a, b, maxDatagram: UDP4_MAX_DATAGRAM, ordered: true, settle };
+});
+
+const v6 = await udpNet.listenUdp('::1', 0).then(
+  (c) => (c.close(), true),
+  () => false,
+);
+if (v6) {
+  datagramConnConformance(t, 'udp [::1]', async () => {
+    const a = await net.listenUdp('::1', 0);
+    const b = await net.listenUdp('::1', 0);
+    return { a, b, maxDatagram: UDP6_MAX_DATAGRAM, ordered: true, settle };
+  });
+} else {
+  t.comment('udp [::1]: skipped, no IPv6 loopback here');
+}
+
+function socketOf(c: DatagramConn): Socket {
+  return (c as unknown as { socket: Socket }).socket;
+}
+
+t.test('the send ring wraps many times without corrupting datagrams in flight', async (t) => {
+  const small = createUdpNet({ recvBufferSize: 1 << 20, sendRingBytes: 256 * 1024 });
+  const a = (await small.listenUdp('127.0.0.1', 0)) as UdpConn;
+  const b = await small.listenUdp('127.0.0.1', 0);
+  const got: Uint8Array[] = [];
+  b.onData((d) => got.push(d));
+  const scratch = new Uint8Array(20000); // one reused buffer, as SRTP's output
+  const n = 60; // 1.2 MB through a 256 KiB ring
+  for (let i = 0; i < n; i++) {
+    scratch.fill(i);
+    a.send(scratch, b.localAddr);
+    if (i % 5 === 4) t.ok(await until(() => got.length === i + 1), `batch up to ${i} arrived`);
+  }
+  t.equal(got.length, n);
+  t.ok(
+    got.every((d, i) => d.length === 20000 && d.every((x) => x === i)),
+    'every datagram carries its own bytes',
+  );
+  t.equal(a.stats.ringBypass, 0, 'no backpressure on loopback at this rate');
+  a.close();
+  b.close();
+});
+
+t.test('a ring too small for two maximal datagrams copies instead, still correct', async (t) => {
+  const tiny = createUdpNet({ sendRingBytes: 1024 });
+  const a = (await tiny.listenUdp('127.0.0.1', 0)) as UdpConn;
+  const b = await tiny.listenUdp('127.0.0.1', 0);
+  const got: number[] = [];
+  b.onData((d) => got.push(d[0]!));
+  const buf = new Uint8Array([1, 2, 3]);
+  a.send(buf, b.localAddr);
+  buf[0] = 9;
+  a.send(buf, b.localAddr);
+  t.ok(await until(() => got.length === 2));
+  t.same(got, [1, 9]);
+  t.equal(a.stats.ringBypass, 2);
+  a.close();
+  b.close();
+});
+
+t.test('bind failures reject with TransportBindError carrying the OS error', async (t) => {
+  const a = await net.listenUdp('127.0.0.1', 0);
+  await t.rejects(net.listenUdp('127.0.0.1', a.localAddr.port), {
+    code: 'TRANSPORT_BIND',
+    cause: { code: 'EADDRINUSE' },
+  });
+  await t.rejects(net.listenUdp('192.0.2.1', 0), {
+    code: 'TRANSPORT_BIND',
+    cause: { code: 'EADDRNOTAVAIL' },
+  });
+  a.close();
+});
+
+t.test('a send the OS refuses is counted, not thrown, and the conn stays open', async (t) => {
+  const a = (await net.listenUdp('127.0.0.1', 0)) as UdpConn;
+  a.send(new Uint8Array([1]), addr('::1', 9)); // IPv6 destination on an IPv4 socket
+  t.ok(await until(() => a.stats.sendErrors === 1), 'counted');
+  t.equal(a.closed, false);
+  a.close();
+});
+
+t.test('a socket error closes the conn with TransportSocketError', async (t) => {
+  const a = await net.listenUdp('127.0.0.1', 0);
+  let err: Error | undefined;
+  a.onClose((e) => (err = e));
+  const cause = Object.assign(new Error('recvmsg failed'), { code: 'ENOBUFS' });
+  socketOf(a).emit('error', cause);
+  t.ok(a.closed);
+  t.match(err, { code: 'TRANSPORT_SOCKET', cause });
+  t.throws(() => a.send(new Uint8Array(1), a.localAddr), { code: 'TRANSPORT_CLOSED' });
+});
+
+t.test('the socket closing underneath closes the conn', async (t) => {
+  const a = await net.listenUdp('127.0.0.1', 0);
+  const closed = new Promise<Error | undefined>((r) => a.onClose(r));
+  socketOf(a).close();
+  t.equal(await closed, undefined);
+  t.ok(a.closed);
+  a.close(); // still idempotent
+});
+
+t.test('received datagrams are fresh buffers and from is the sender', async (t) => {
+  const a = await net.listenUdp('127.0.0.1', 0);
+  const b = await net.listenUdp('127.0.0.1', 0);
+  const got: Uint8Array[] = [];
+  b.onData((d, from) => {
+    t.equal(from.port, a.localAddr.port);
+    t.equal(from.family, 'IPv4');
+    got.push(d);
+  });
+  a.send(new Uint8Array([1, 2]), b.localAddr);
+  a.send(new Uint8Array([3, 4]), b.localAddr);
+  t.ok(await until(() => got.length === 2));
+  t.not(got[0]!.buffer === got[1]!.buffer && got[0]!.byteOffset === got[1]!.byteOffset, true);
+  t.same([...got[0]!, ...got[1]!], [1, 2, 3, 4]);
+  a.close();
+  b.close();
+});
+
+t.test('open sockets are unref()ed: they do not keep a process alive', async (t) => {
+  const mod = fileURLToPath(new URL('./udp-conn.ts', import.meta.url));
+  const code = `const { udpNet } = await import(${JSON.stringify(mod)});
+    const c = await udpNet.listenUdp('127.0.0.1', 0); process.stdout.write('bound ' + c.localAddr.port);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const timer = setTimeout(() => child.kill(), 10_000);
+  const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(timer);
+  t.match(out, /^bound \d+$/);
+  t.equal(exit, 0, 'exited on its own with the socket still open');
+
+  const held = createUdpNet({ unref: false });
+  const c = await held.listenUdp('127.0.0.1', 0);
+  t.ok(socketOf(c), 'a ref()ed socket can be asked for');
+  c.close();
+});
