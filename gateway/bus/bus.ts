@@ -49,7 +49,7 @@ export async function startBus(opts: BusOptions): Promise<Bus> {
     child = await startNatsChild(bin);
     url = child.url;
     mode = 'child';
-    logger.info({ url, pid: child.pid }, 'started local nats-server');
+    logger.info({ url, natsPid: child.pid }, 'started local nats-server');
   }
   let nc: NatsConnection;
   try {

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { formatListenAddr, advertisedIps, type Config } from './config/index.ts';
+import { createLogger, registerProcessMetrics, startTelemetry, type Logger } from './telemetry/index.ts';
+import { createHttpApp, startHttpServer } from './http/index.ts';
+import { startControlServer, processNodeInfo } from './control/index.ts';
+import { startBus } from './bus/index.ts';
+import { udpNet } from './webrtc/transport/index.ts';
+import { VERSION } from './version.ts';
+
+/** A running gateway: its bound addresses and how to stop it. */
+export interface Gateway {
+  readonly nodeId: string;
+  readonly version: string;
+  /** Bound addresses (`host:port`, the real port when 0 was configured). */
+  readonly addresses: { readonly http: string; readonly grpc: string; readonly webrtc: string };
+  /** ICE host candidate addresses advertised to viewers. */
+  readonly advertisedIps: readonly string[];
+  readonly logger: Logger;
+  /** Stops accepting, flips health to NOT_SERVING, then closes every part. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function defaultNodeId(): string {
+  return (
+    hostname()
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .slice(0, 64) || 'edge-gateway'
+  );
+}
+
+/**
+ * Wires the parts of the gateway together from a validated config: telemetry, the plugin bus,
+ * the WebRTC UDP port, the gRPC control plane and HTTP. Wiring only: every part lives in its module.
+ *
+ * @example
+ * const gw = await startGateway(loadConfig().config);
+ * await gw.close();
+ */
+export async function startGateway(config: Config, opts: StartOptions = {}): Promise<Gateway> {
+  const nodeId = config.nodeId ?? defaultNodeId();
+  const logger = opts.logger ?? createLogger(config.log.level);
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.error({ err }, 'error while closing');
+      }
+    }
+  };
+  let ready = false;
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const telemetry = startTelemetry({ serviceVersion: VERSION, nodeId, env: opts.env ?? process.env });
+    closers.push(() => telemetry.shutdown());
+    registerProcessMetrics(telemetry.meter, { version: VERSION, nodeId, arch: process.arch });
+
+    const bus = await startBus({ url: config.nats.url, nodeId, logger });
+    closers.push(() => bus.close());
+
+    const udp = await udpNet.listenUdp(config.webrtc.addr.host, config.webrtc.addr.port);
+    closers.push(() => udp.close());
+    const webrtcAddr = formatListenAddr({ host: udp.localAddr.address, port: udp.localAddr.port });
+
+    const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
+    const control = await startControlServer({
+      addr: formatListenAddr(config.grpc.addr),
+      node: processNodeInfo(() => ({
+        version: VERSION,
+        nodeId,
+        addresses,
+        capabilities: [],
+      })),
+      logger,
+    });
+    addresses.grpc = control.address;
+    closers.push(() => control.close());
+    closers.push(() => control.setServing(false));
+
+    const app = createHttpApp({
+      live: () => true,
+      ready: () => ({ ready, reasons: ready ? [] : ['shutting down or starting'] }),
+      metrics: () => telemetry.prometheusText(),
+      version: VERSION,
+      nodeId,
+    });
+    const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
+    addresses.http = http.address;
+    closers.push(() => http.close());
+    // Readiness goes down first on shutdown so load balancers stop sending before we stop serving.
+    closers.push(() => void (ready = false));
+
+    ready = true;
+    const ips = advertisedIps(config);
+    logger.info(
+      {
+        version: VERSION,
+        nodeId,
+        http: addresses.http,
+        grpc: addresses.grpc,
+        webrtc: addresses.webrtc,
+        advertisedIps: ips,
+        bus: bus.mode,
+      },
+      'gateway ready',
+    );
+    bus.publishEvent('gateway.started', { version: VERSION });
+    let closing: Promise<void> | undefined;
+    return {
+      nodeId,
+      version: VERSION,
+      addresses,
+      advertisedIps: ips,
+      logger,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
