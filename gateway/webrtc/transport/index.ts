@@ -53,6 +53,16 @@ export type { PacketClass, MatchRule, DemuxStats } from './demux.ts';
 export { RFC7983_MATCH_TABLE, classify, createDemux, Demux, DemuxConn } from './demux.ts';
 export type { UdpNetOptions, UdpConnStats } from './udp-conn.ts';
 export { udpNet, createUdpNet, UdpConn, UDP4_MAX_DATAGRAM, UDP6_MAX_DATAGRAM } from './udp-conn.ts';
+export type { UdpMuxOptions, UdpMuxStats } from './udp-mux.ts';
+export { UdpMux, MuxEndpoint } from './udp-mux.ts';
+export { Prng } from './prng.ts';
+export type { LinkConditions, DeliveryPlan } from './link-conditions.ts';
+export { planDelivery } from './link-conditions.ts';
+export type { VNetOptions, VNetStats } from './vnet.ts';
+export { VNet } from './vnet.ts';
+export { VHost, VConn } from './vnet-host.ts';
+export type { NatOptions, NatFiltering, NatStats } from './vnet-nat.ts';
+export { VNat } from './vnet-nat.ts';
 export type {
   ConformanceTest,
   ConformancePair,
