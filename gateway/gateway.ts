@@ -82,7 +82,6 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     });
     addresses.grpc = control.address;
     closers.push(() => control.close());
-    closers.push(() => control.setServing(false));
 
     const app = createHttpApp({
       live: () => true,
@@ -94,8 +93,12 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
     addresses.http = http.address;
     closers.push(() => http.close());
-    // Readiness goes down first on shutdown so load balancers stop sending before we stop serving.
-    closers.push(() => void (ready = false));
+    // Readiness and gRPC health go down first on shutdown, so load balancers and fleet managers stop
+    // sending before anything stops serving.
+    closers.push(() => {
+      ready = false;
+      control.setServing(false);
+    });
 
     ready = true;
     const ips = advertisedIps(config);
