@@ -42,3 +42,10 @@ export class TransportMuxError extends TransportError {
     super('TRANSPORT_MUX_KEY_IN_USE', message);
   }
 }
+
+/** The AbortSignal a resource was given fired; `cause` is the signal's reason. */
+export class TransportAbortedError extends TransportError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('TRANSPORT_ABORTED', `${what} aborted`, options);
+  }
+}

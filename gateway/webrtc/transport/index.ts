@@ -46,7 +46,9 @@ export {
   TransportSocketError,
   TransportBindError,
   TransportMuxError,
+  TransportAbortedError,
 } from './errors.ts';
+export { closeOnAbort } from './abort.ts';
 export type { PipeOptions } from './pipe.ts';
 export { createPipe, PipeConn } from './pipe.ts';
 export type { PacketClass, MatchRule, DemuxStats } from './demux.ts';

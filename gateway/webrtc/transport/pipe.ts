@@ -1,6 +1,7 @@
 import type { Addr } from './addr.ts';
 import { addr } from './addr.ts';
 import { BaseConn } from './base-conn.ts';
+import { closeOnAbort } from './abort.ts';
 
 /** Options of {@link createPipe}. */
 export interface PipeOptions {
@@ -17,6 +18,8 @@ export interface PipeOptions {
   schedule?: (deliverNext: () => void) => void;
   /** Datagrams in flight (both directions) before new ones are dropped and counted. Default 1024. */
   maxQueue?: number;
+  /** Closes both ends (with a TransportAbortedError) when it fires. */
+  signal?: AbortSignal;
 }
 
 interface InFlight {
@@ -140,5 +143,15 @@ export function createPipe(opts: PipeOptions = {}): [PipeConn, PipeConn] {
   const b = new PipeConn(core, b0, a0, max);
   a.connect(b);
   b.connect(a);
+  const detach = closeOnAbort(opts.signal, 'pipe', (err) => {
+    a.close(err);
+    b.close(err);
+  });
+  a.onClose(() => {
+    if (b.closed) detach();
+  });
+  b.onClose(() => {
+    if (a.closed) detach();
+  });
   return [a, b];
 }

@@ -5,7 +5,8 @@ import { addr } from './addr.ts';
 import type { ConnStats } from './base-conn.ts';
 import { BaseConn } from './base-conn.ts';
 import type { Net } from './net.ts';
-import { TransportBindError, TransportSocketError } from './errors.ts';
+import { TransportAbortedError, TransportBindError, TransportSocketError } from './errors.ts';
+import { closeOnAbort } from './abort.ts';
 
 /** Largest UDP payload: 65535 − 8 (UDP header) − 20 (IPv4 header); IPv6 has no header in the length. */
 export const UDP4_MAX_DATAGRAM = 65507;
@@ -25,6 +26,8 @@ export interface UdpNetOptions {
   sendBufferSize?: number;
   /** Size of each conn's send copy ring (see {@link UdpConn}). Default 1 MiB. */
   sendRingBytes?: number;
+  /** Closes every conn of this net (with a TransportAbortedError) when it fires; later binds reject. */
+  signal?: AbortSignal;
 }
 
 /** {@link ConnStats} plus what only a real socket has. */
@@ -146,6 +149,9 @@ export function createUdpNet(opts: UdpNetOptions = {}): Net {
   const ringBytes = opts.sendRingBytes ?? 1 << 20;
   return {
     listenUdp(address: string, port: number): Promise<UdpConn> {
+      if (opts.signal?.aborted) {
+        return Promise.reject(new TransportAbortedError('udp net', { cause: opts.signal.reason }));
+      }
       const v6 = address.includes(':');
       const socket = dgram.createSocket({
         type: v6 ? 'udp6' : 'udp4',
@@ -169,7 +175,9 @@ export function createUdpNet(opts: UdpNetOptions = {}): Net {
           socket.off('error', onBindError);
           if (unref) socket.unref();
           const a = socket.address();
-          resolve(new UdpConn(socket, addr(a.address, a.port), ringBytes));
+          const conn = new UdpConn(socket, addr(a.address, a.port), ringBytes);
+          conn.onClose(closeOnAbort(opts.signal, 'udp net', (err) => conn.close(err)));
+          resolve(conn);
         });
       });
     },

@@ -3,6 +3,7 @@ import { AddrMap } from './addr-map.ts';
 import { BaseConn } from './base-conn.ts';
 import type { DatagramConn } from './datagram-conn.ts';
 import { TransportClosedError, TransportMuxError } from './errors.ts';
+import { closeOnAbort } from './abort.ts';
 
 /** Options of {@link UdpMux}. */
 export interface UdpMuxOptions {
@@ -15,6 +16,8 @@ export interface UdpMuxOptions {
   routeKey(data: Uint8Array): string | undefined;
   /** Remote addresses one endpoint may learn; the oldest is forgotten beyond it. Default 8. */
   maxAddrsPerEndpoint?: number;
+  /** Closes the mux (endpoints and shared conn, with a TransportAbortedError) when it fires. */
+  signal?: AbortSignal;
 }
 
 /** Counters of a {@link UdpMux}. */
@@ -106,6 +109,7 @@ export class UdpMux {
     this.maxAddrs = Math.max(1, opts.maxAddrsPerEndpoint ?? 8);
     conn.onData(this.onPacket);
     conn.onClose((err) => this.close(err));
+    conn.onClose(closeOnAbort(opts.signal, 'udp mux', (err) => this.close(err)));
   }
 
   get closed(): boolean {

@@ -9,6 +9,7 @@ import { VHost } from './vnet-host.ts';
 import type { NatOptions } from './vnet-nat.ts';
 import { VNat } from './vnet-nat.ts';
 import { TransportError } from './errors.ts';
+import { closeOnAbort } from './abort.ts';
 
 /** Options of {@link VNet}. */
 export interface VNetOptions {
@@ -22,6 +23,8 @@ export interface VNetOptions {
   maxInFlight?: number;
   /** Largest datagram a conn accepts. Default 65507 (IPv4 UDP). */
   maxDatagram?: number;
+  /** Closes the network (every socket) when it fires. */
+  signal?: AbortSignal;
 }
 
 /** Counters of a {@link VNet}: what it did to the traffic. */
@@ -81,6 +84,7 @@ export class VNet implements VRouter {
   private readonly insides = new Map<VNat, Map<string, VHost>>();
   private readonly hosts: VHost[] = [];
   private isClosed = false;
+  private readonly detachSignal: () => void;
 
   constructor(opts: VNetOptions) {
     this.clock = opts.clock;
@@ -88,6 +92,7 @@ export class VNet implements VRouter {
     this.defaults = { ...opts.defaults };
     this.maxInFlight = opts.maxInFlight ?? 65536;
     this.maxDatagram = opts.maxDatagram ?? 65507;
+    this.detachSignal = closeOnAbort(opts.signal, 'vnet', () => this.close());
   }
 
   get closed(): boolean {
@@ -144,6 +149,7 @@ export class VNet implements VRouter {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.detachSignal();
     for (const h of this.hosts) h.close();
   }
 
