@@ -23,3 +23,16 @@ export class ConfigFileError extends Error {
     this.path = path;
   }
 }
+
+/** A malformed `host:port` listen address; `reason` says what is wrong with `value`. */
+export class ListenAddrError extends Error {
+  readonly code = 'INVALID_LISTEN_ADDR';
+  readonly value: string;
+  readonly reason: string;
+  constructor(value: string, reason: string) {
+    super(`${JSON.stringify(value)}: ${reason}`);
+    this.name = 'ListenAddrError';
+    this.value = value;
+    this.reason = reason;
+  }
+}

@@ -3,4 +3,4 @@ export { configSchema, type Config, type ConfigInput } from './schema.ts';
 export { ENV_KEYS, ENV_CONFIG_FILE, type EnvName } from './env.ts';
 export { parseListenAddr, formatListenAddr, isWildcard, type ListenAddr } from './listen-addr.ts';
 export { advertisedIps } from './advertised-ips.ts';
-export { ConfigError, ConfigFileError } from './errors.ts';
+export { ConfigError, ConfigFileError, ListenAddrError } from './errors.ts';

@@ -64,7 +64,7 @@ t.test('bad port names the key, the variable and the problem', async (t) => {
   t.equal((e as ConfigError).key, 'http.addr');
   t.equal(e.message, 'invalid config: http.addr (from EDGEGW_HTTP_ADDR): port 70000 is out of range 0-65535');
   const e2 = errorOf(() => loadConfig({ env: { EDGEGW_GRPC_ADDR: 'localhost' } }));
-  t.match(e2.message, /grpc\.addr \(from EDGEGW_GRPC_ADDR\): "localhost" is not host:port/);
+  t.equal(e2.message, 'invalid config: grpc.addr (from EDGEGW_GRPC_ADDR): expected host:port');
 });
 
 t.test('bad URL is reported against nats.url', async (t) => {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { ListenAddrError } from './errors.ts';
 import { parseListenAddr, type ListenAddr } from './listen-addr.ts';
 
 const listenAddr = z.string().transform((s, ctx): ListenAddr => {
-  const r = parseListenAddr(s);
-  if (typeof r === 'string') {
-    ctx.addIssue({ code: 'custom', message: r });
+  try {
+    return parseListenAddr(s);
+  } catch (err) {
+    if (!(err instanceof ListenAddrError)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.reason });
     return z.NEVER;
   }
-  return r;
 });
 
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });

@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { allowAll, authInterceptor } from './auth.ts';
 import type { CallAuthorizer } from './auth.ts';
-import { BindError } from './errors.ts';
-import { formatListenAddr, parseListenAddr } from './listen-addr.ts';
+import { BindError, InvalidAddrError } from './errors.ts';
+import { formatListenAddr, parseListenAddr, ListenAddrError, type ListenAddr } from '../config/index.ts';
 import type { ControlLogger } from './logger.ts';
 import type { NodeInfoProvider } from './node-info.ts';
 import { NODE_SERVICE, nodeServiceHandlers } from './node-service.ts';
@@ -71,7 +71,13 @@ type Implementations = Record<string, grpc.UntypedServiceImplementation>;
  * await control.close(3000);
  */
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
-  const listen = parseListenAddr(opts.addr);
+  let listen: ListenAddr;
+  try {
+    listen = parseListenAddr(opts.addr);
+  } catch (err) {
+    if (err instanceof ListenAddrError) throw new InvalidAddrError(err.value, err.reason);
+    throw err;
+  }
   const { logger } = opts;
   const protos = loadControlProtos(opts.protoDir);
 

@@ -16,8 +16,6 @@ export type {
 export { allowAll, authInterceptor } from './auth.ts';
 export type { AuthDecision, CallAuthorizer, CallInfo } from './auth.ts';
 export type { ControlLogger } from './logger.ts';
-export { parseListenAddr, formatListenAddr } from './listen-addr.ts';
-export type { ListenAddr } from './listen-addr.ts';
 export {
   CONTROL_PACKAGE,
   HEALTH_SERVICE,
