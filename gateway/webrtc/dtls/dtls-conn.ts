@@ -253,6 +253,7 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
     this.rto = this.options.retransmitInitialMs;
     this.peerFlightStart = this.reassembler.nextSeq;
     this.step('send');
+    this.lastPeerRetransmit = this.options.clock.now();
     this.transmit(items);
     this.step(last ? 'sent-last' : 'sent');
     if (!last) this.armRetransmit();
@@ -465,6 +466,7 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
     if (this.st === 'closed' || this.flight !== 'waiting') return;
     this.step('timeout');
     this.stats.retransmissions++;
+    this.lastPeerRetransmit = this.options.clock.now();
     this.guard(() => this.transmit(this.lastFlight));
     this.step('sent');
     this.rto = Math.min(this.rto * 2, this.options.retransmitMaxMs);
