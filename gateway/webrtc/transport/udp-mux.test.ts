@@ -2,6 +2,8 @@ import t from 'tap';
 import { UdpMux } from './udp-mux.ts';
 import { createPipe } from './pipe.ts';
 import { BaseConn } from './base-conn.ts';
+import { VNet } from './vnet.ts';
+import { ManualClock } from './manual-clock.ts';
 import { createUdpNet, UDP4_MAX_DATAGRAM } from './udp-conn.ts';
 import { datagramConnConformance } from './conformance.ts';
 import { addr } from './addr.ts';
@@ -155,6 +157,24 @@ t.test('learned addresses are bounded per endpoint, oldest forgotten first', asy
   );
 });
 
+t.test('an address confirmed again by STUN is kept over newer, silent ones', async (t) => {
+  const { mux, inject } = setup(3);
+  const a = mux.endpoint('A');
+  const atA = collect(a);
+  const from = (i: number) => addr('203.0.113.20', 1000 + i);
+  inject(fakeRequest('A'), from(0)); // the live peer
+  inject(fakeRequest('A'), from(1));
+  inject(fakeRequest('A'), from(2));
+  inject(fakeRequest('A'), from(0)); // consent check: refreshed
+  inject(fakeRequest('A'), from(3)); // evicts from(1), the least recently confirmed
+  inject(fakeRequest('A'), from(4)); // evicts from(2)
+  const before = atA.length;
+  inject(rtp(1), from(0));
+  inject(rtp(2), from(1));
+  t.equal(atA.length, before + 1, 'the live peer still routes, the evicted one does not');
+  t.equal(mux.stats.evicted, 2);
+});
+
 t.test('closing an endpoint forgets its addresses and frees its key', async (t) => {
   const { mux, inject } = setup();
   const a = mux.endpoint('A');
@@ -238,6 +258,35 @@ datagramConnConformance(t, 'mux endpoint over udp', async () => {
     cleanup: () => {
       muxA.close();
       muxB.close();
+    },
+  };
+});
+
+// Deterministically, across a NAT: the server's mux endpoint talks to a client whose address it only
+// knows as the NAT mapping its first Binding request came from.
+datagramConnConformance(t, 'mux endpoint over vnet, client behind a NAT', async () => {
+  const clock = new ManualClock();
+  const vnet = new VNet({ clock, defaults: { delayMs: 3 } });
+  const nat = vnet.nat({ publicIp: '203.0.113.1', filtering: 'address-and-port-dependent' });
+  const mux = new UdpMux(await vnet.host('198.51.100.1').listenUdp('0.0.0.0', 8189), { routeKey });
+  const a = mux.endpoint('srv');
+  const b = await vnet.host('192.168.0.2', { behind: nat }).listenUdp('0.0.0.0', 0);
+  let mapped: Addr | undefined;
+  a.onData((_d, from) => (mapped = from));
+  b.send(fakeRequest('srv'), mux.localAddr);
+  clock.runAll();
+  if (mapped === undefined) throw new Error('setup: the request never reached the endpoint');
+  return {
+    a,
+    b,
+    toB: mapped,
+    fromB: mapped,
+    maxDatagram: 65507,
+    ordered: true,
+    settle: async () => void clock.runAll(),
+    cleanup: () => {
+      mux.close();
+      vnet.close();
     },
   };
 });

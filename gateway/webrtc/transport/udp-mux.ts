@@ -14,7 +14,10 @@ export interface UdpMuxOptions {
    * in RFC 7983 §7). It must not throw; if it does, the datagram is dropped and counted.
    */
   routeKey(data: Uint8Array): string | undefined;
-  /** Remote addresses one endpoint may learn; the oldest is forgotten beyond it. Default 8. */
+  /**
+   * Remote addresses one endpoint may learn; beyond it the least recently confirmed (by STUN) is
+   * forgotten. Default 8.
+   */
   maxAddrsPerEndpoint?: number;
   /** Closes the mux (endpoints and shared conn, with a TransportAbortedError) when it fires. */
   signal?: AbortSignal;
@@ -147,7 +150,13 @@ export class UdpMux {
   /** @internal Binds `from` to `ep` unless another endpoint owns it; bounded per endpoint. */
   learn(ep: MuxEndpoint, from: Addr): void {
     const owner = this.byAddr.get(from);
-    if (owner === ep) return;
+    if (owner === ep) {
+      // Seen again (consent checks every few seconds, RFC 7675): make it the newest so that a burst of
+      // requests from other addresses evicts stale candidates before the live one.
+      const i = ep.addrs.findIndex((a) => a.port === from.port && a.address === from.address);
+      if (i >= 0 && i < ep.addrs.length - 1) ep.addrs.push(...ep.addrs.splice(i, 1));
+      return;
+    }
     if (owner !== undefined) {
       this.stats.conflicts++;
       return;
