@@ -3,7 +3,8 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { HarnessError, ProgramNotFoundError } from './errors.ts';
 import { freePort, freeUdpPortRange } from './ports.ts';
-import { isAlive, killPid, requireProgram, spawnReady, which } from './process.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, killPid, requireProgram, spawnReady, which, type Teardown } from './process.ts';
 
 const sh = (script: string) => ({ command: 'sh', args: ['-c', script] });
 const onLine = (text: string) => (line: string) => (line.includes(text) ? line : undefined);
@@ -145,17 +146,34 @@ t.test('free ports', async (t) => {
   t.ok(range.min >= 20000 && range.max < 32768, 'below the ephemeral range');
 });
 
-t.test('a test process that exits without stopping its peers takes them down', async (t) => {
-  const script = new URL('./fixtures/crash-after-spawn.ts', import.meta.url).pathname;
-  const parent = await spawnReady({
+const crashing = (mode: 'exit' | 'hang', t: Teardown) =>
+  spawnReady({
     name: 'crashing-test',
     command: process.execPath,
-    args: ['--import', 'tsx', script],
+    args: ['--import', 'tsx', new URL('./fixtures/crash-after-spawn.ts', import.meta.url).pathname, mode],
     ready: (line) => /^PEER (\d+)$/.exec(line)?.[1],
     t,
   });
+
+async function gone(pid: number, ms = 2000): Promise<boolean> {
+  for (const start = performance.now(); performance.now() - start < ms; await sleep(20)) {
+    if (!isAlive(pid)) return true;
+  }
+  return false;
+}
+
+t.test('a test process that exits without stopping its peers takes them down', async (t) => {
+  const parent = await crashing('exit', t);
   await parent.exited;
   const peerPid = Number(parent.ready);
   t.ok(peerPid > 0);
-  t.notOk(isAlive(peerPid), 'the orphan was SIGKILLed by the exit hook');
+  t.ok(await gone(peerPid), 'the orphan was SIGKILLed by the exit hook');
+});
+
+t.test('a test process SIGKILLed (a tap timeout) takes its peers down too', async (t) => {
+  const parent = await crashing('hang', t);
+  const peerPid = Number(parent.ready);
+  t.ok(isAlive(peerPid), 'peer runs while its parent does');
+  await parent.stop('SIGKILL');
+  t.ok(await gone(peerPid), 'setpriv --pdeathsig: the kernel killed the orphan');
 });

@@ -131,7 +131,8 @@ function baseName(program: string): string {
   return program.slice(program.lastIndexOf('/') + 1);
 }
 
-// Peers still running when the test process exits are SIGKILLed, so a crashed test leaks none.
+// Peers still running when the test process exits are SIGKILLed, so a crashed test leaks none
+// (with setpriv, see spawnReady, the kernel does it even when this process is SIGKILLed).
 const live = new Set<number>();
 let exitHookInstalled = false;
 
@@ -189,7 +190,13 @@ export async function spawnReady<T>(opts: SpawnReadyOptions<T>): Promise<ReadyPr
   const listeners = new Set<(entry: OutputLine) => void>();
   const echoThis = echo.includes('1') || echo.includes(opts.name);
 
-  const child = spawn(command, opts.args ?? [], {
+  // setpriv --pdeathsig: the kernel SIGKILLs the peer if this process dies, even by SIGKILL (a tap
+  // timeout); setpriv execs the program, so the PID stays the program's.
+  const setpriv = which('setpriv');
+  const [file, argv] = setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', command, ...(opts.args ?? [])]]
+    : [command, [...(opts.args ?? [])]];
+  const child = spawn(file, argv, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
