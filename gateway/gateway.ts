@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatListenAddr, advertisedIps, type Config } from './config/index.ts';
 import { createLogger, registerProcessMetrics, startTelemetry, type Logger } from './telemetry/index.ts';
-import { createHttpApp, startHttpServer } from './http/index.ts';
+import { createHttpApp, startHttpServer, WhepSessions } from './http/index.ts';
 import { startControlServer, processNodeInfo } from './control/index.ts';
 import { startBus } from './bus/index.ts';
-import { udpNet } from './webrtc/transport/index.ts';
+import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
+import { routeKey } from './webrtc/ice/index.ts';
+import { generateCertificate } from './webrtc/dtls/index.ts';
 import { VERSION } from './version.ts';
 
 /** A running gateway: its bound addresses and how to stop it. */
@@ -68,6 +70,24 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const udp = await udpNet.listenUdp(config.webrtc.addr.host, config.webrtc.addr.port);
     closers.push(() => udp.close());
     const webrtcAddr = formatListenAddr({ host: udp.localAddr.address, port: udp.localAddr.port });
+    // One UDP port for every session: the mux routes by ICE ufrag, then by remote address.
+    const mux = new UdpMux(udp, { routeKey });
+    closers.push(() => mux.close());
+    const ips = advertisedIps(config);
+    const certificate = await generateCertificate(systemClock, {
+      commonName: `edge-gateway ${nodeId}`,
+      validDays: 365,
+    });
+    const streams = new Set(config.demo.enabled ? ['demo'] : []);
+    const whep = new WhepSessions({
+      clock: systemClock,
+      mux,
+      certificate,
+      hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
+      hasStream: (name) => streams.has(name),
+      logger,
+    });
+    closers.push(() => whep.closeAll());
 
     const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
     const control = await startControlServer({
@@ -89,6 +109,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       metrics: () => telemetry.prometheusText(),
       version: VERSION,
       nodeId,
+      whep,
     });
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
     addresses.http = http.address;
@@ -101,7 +122,6 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     });
 
     ready = true;
-    const ips = advertisedIps(config);
     logger.info(
       {
         version: VERSION,

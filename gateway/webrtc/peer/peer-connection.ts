@@ -1,0 +1,295 @@
+import { randomBytes } from 'node:crypto';
+import { createDemux, type Addr, type Clock, type DatagramConn } from '../transport/index.ts';
+import { IceAgent, type IceAgentOptions, type IceState } from '../ice/index.ts';
+import { dtlsClient, dtlsServer, type DtlsCertificate, type DtlsConn } from '../dtls/index.ts';
+import {
+  SrtpContext,
+  DTLS_SRTP_EXPORTER_LABEL,
+  keyingMaterialLength,
+  splitKeyingMaterial,
+  srtpProfile,
+  type SrtpProfileId,
+} from '../srtp/index.ts';
+import {
+  createAnswer,
+  parseRemoteDescription,
+  type CandidateLine,
+  type MediaSection,
+  type RemoteDescription,
+  type SectionAnswer,
+} from '../sdp/index.ts';
+import { nextConnectionState, type ConnectionState } from './connection-state.ts';
+import { PeerError } from './errors.ts';
+
+/** Structured logger the peer reports to (pino-compatible). */
+export interface PeerLogger {
+  debug(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface PeerConnectionOptions {
+  readonly clock: Clock;
+  /** Opens this session's packet conn, keyed by our ICE ufrag (a UdpMux endpoint in the gateway). */
+  openConn(localUfrag: string): DatagramConn;
+  readonly certificate: DtlsCertificate;
+  /** Addresses advertised as host candidates (all reach `openConn`'s conn). */
+  readonly hostCandidates: readonly Addr[];
+  readonly logger?: PeerLogger;
+  /** ICE timing overrides (tests shorten consent timeouts). */
+  readonly ice?: Partial<Pick<IceAgentOptions, 'consentTimeout' | 'disconnectedTimeout' | 'connectTimeout'>>;
+  /** DTLS handshake limit; default 30 s. */
+  readonly dtlsTimeoutMs?: number;
+}
+
+/** The SRTP contexts of a connected session: `tx` protects what we send, `rx` unprotects what we get. */
+export interface SrtpPair {
+  readonly profile: SrtpProfileId;
+  readonly tx: SrtpContext;
+  readonly rx: SrtpContext;
+}
+
+function iceToken(bytes: number): string {
+  // RFC 8445 §5.3: ice-char is ALPHA / DIGIT / "+" / "/"; base64 without padding fits.
+  return randomBytes(bytes).toString('base64').replace(/=+$/, '');
+}
+
+function candidateLine(c: CandidateLine): string {
+  let s = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.ip} ${c.port} typ ${c.type}`;
+  if (c.raddr !== undefined && c.rport !== undefined) s += ` raddr ${c.raddr} rport ${c.rport}`;
+  if (c.tcptype) s += ` tcptype ${c.tcptype}`;
+  return s;
+}
+
+/**
+ * One WebRTC session of the gateway's own stack, answer side: applies a remote offer, answers as an
+ * ICE-lite agent on the shared UDP port, runs DTLS over the selected pair (server for `setup:passive`,
+ * client for `setup:active`, RFC 5763 §5), checks the peer certificate against the offer's
+ * fingerprint, and keys SRTP from the DTLS exporter (RFC 5764 §4.2).
+ *
+ * @example
+ * const pc = new PeerConnection({ clock, openConn: (u) => mux.endpoint(u), certificate, hostCandidates });
+ * const answer = pc.acceptOffer(offerSdp, (m) => ({ codecs: [pickH264(m)!], direction: 'sendonly' }));
+ * pc.onConnectionStateChange((s) => console.log(s));
+ */
+export class PeerConnection {
+  private state: ConnectionState = 'new';
+  private readonly listeners = new Set<(s: ConnectionState, err?: Error) => void>();
+  private ice: IceAgent | undefined;
+  private dtls: DtlsConn | undefined;
+  private srtpPair: SrtpPair | undefined;
+  private remote: RemoteDescription | undefined;
+  private rtpConn: DatagramConn | undefined;
+  private failure: Error | undefined;
+  /** Resolves when connected; rejects when the session fails or closes first. */
+  readonly connected: Promise<void>;
+  private settle!: { resolve: () => void; reject: (e: Error) => void };
+
+  constructor(private readonly opts: PeerConnectionOptions) {
+    this.connected = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.connected.catch(() => {}); // observed through state; avoid unhandled rejections
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** The ICE agent's state, `new` before an offer. */
+  get iceState(): IceState {
+    return this.ice?.state ?? 'new';
+  }
+
+  /** The error that failed the session, if it failed. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  get remoteDescription(): RemoteDescription | undefined {
+    return this.remote;
+  }
+
+  /** SRTP contexts once connected. */
+  get srtp(): SrtpPair | undefined {
+    return this.srtpPair;
+  }
+
+  /** The selected remote transport address once ICE selected a pair. */
+  get remoteAddr(): Addr | undefined {
+    return this.ice?.selectedPair?.remoteAddr;
+  }
+
+  /** The DTLS cipher suite and SRTP profile negotiated, for stats and logs. */
+  get dtlsInfo(): { cipherSuite: string | undefined; srtpProfile: number | undefined } {
+    return { cipherSuite: this.dtls?.cipherSuite, srtpProfile: this.dtls?.selectedSrtpProfile };
+  }
+
+  onConnectionStateChange(fn: (s: ConnectionState, err?: Error) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** The conn carrying SRTP/SRTCP once connected (RFC 7983 class 128-191 of the selected pair). */
+  get mediaConn(): DatagramConn | undefined {
+    return this.rtpConn;
+  }
+
+  /**
+   * Applies the remote offer and returns our answer. Throws `SdpError` for an offer that cannot be
+   * negotiated. ICE and DTLS then proceed on their own; watch {@link connectionState}.
+   */
+  acceptOffer(offerSdp: string, decide: (section: MediaSection) => SectionAnswer | undefined): string {
+    if (this.state !== 'new') throw new PeerError('PEER_STATE', `acceptOffer in state ${this.state}`);
+    const offer = parseRemoteDescription(offerSdp);
+    this.remote = offer;
+    const ufrag = iceToken(6);
+    const pwd = iceToken(18);
+    const ice = new IceAgent({
+      clock: this.opts.clock,
+      conn: this.opts.openConn(ufrag),
+      role: 'controlled',
+      lite: true,
+      localUfrag: ufrag,
+      localPwd: pwd,
+      localCandidates: [...this.opts.hostCandidates],
+      ...this.opts.ice,
+    });
+    this.ice = ice;
+    ice.setRemoteCredentials(offer.iceUfrag, offer.icePwd);
+    for (const c of offer.candidates) {
+      try {
+        ice.addRemoteCandidate(candidateLine(c));
+      } catch (err) {
+        // A candidate we cannot parse is ignored (RFC 8445 §5.1); the offer as a whole still stands.
+        this.opts.logger?.debug({ err, candidate: c }, 'ignored remote candidate');
+      }
+    }
+    ice.onStateChange((s, err) => this.onIceState(s, err));
+    // RFC 5763 §5: the answerer to actpass takes passive, so the browser (active) starts DTLS.
+    const setup = offer.setup === 'passive' ? 'active' : 'passive';
+    const answer = createAnswer(offer, {
+      iceUfrag: ufrag,
+      icePwd: pwd,
+      iceLite: true,
+      fingerprint: (() => {
+        const [algorithm, value] = this.opts.certificate.fingerprint.split(' ') as [string, string];
+        return { algorithm, value };
+      })(),
+      setup,
+      candidates: ice.localCandidates().map((c) => ({
+        foundation: c.foundation,
+        component: c.component,
+        transport: c.transport,
+        priority: c.priority,
+        ip: c.address,
+        port: c.port,
+        type: c.type,
+      })),
+      decide,
+    });
+    this.transition('connecting');
+    ice.start();
+    void ice.connected.then(
+      (conn) => this.startDtls(conn, setup === 'passive' ? 'server' : 'client'),
+      (err: unknown) => this.fail(err as Error),
+    );
+    return answer;
+  }
+
+  /** Trickled remote candidates (RFC 8840 sdpfrag lines `a=candidate:...`). Returns how many were added. */
+  addRemoteCandidates(sdpfrag: string): number {
+    if (!this.ice) return 0;
+    let n = 0;
+    for (const line of sdpfrag.split(/\r?\n/)) {
+      const m = /^a=(candidate:.*)$/.exec(line.trim());
+      if (!m?.[1]) continue;
+      try {
+        this.ice.addRemoteCandidate(m[1]);
+        n++;
+      } catch {
+        // unparseable or ignored candidate; see acceptOffer
+      }
+    }
+    return n;
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.dtls?.close();
+    this.ice?.close();
+    this.srtpPair?.tx.close();
+    this.srtpPair?.rx.close();
+    this.transition('closed');
+    this.settle.reject(new PeerError('PEER_CLOSED', 'peer connection closed'));
+  }
+
+  private async startDtls(iceConn: DatagramConn, role: 'server' | 'client'): Promise<void> {
+    if (this.state === 'closed') return;
+    const demux = createDemux(iceConn);
+    this.rtpConn = demux.rtp;
+    const opts = {
+      certificate: this.opts.certificate,
+      clock: this.opts.clock,
+      remoteFingerprint: `${this.remote!.fingerprint.algorithm} ${this.remote!.fingerprint.value}`,
+      handshakeTimeoutMs: this.opts.dtlsTimeoutMs ?? 30_000,
+    };
+    try {
+      const dtls = await (role === 'server' ? dtlsServer(demux.dtls, opts) : dtlsClient(demux.dtls, opts));
+      this.dtls = dtls;
+      if ((this.state as ConnectionState) === 'closed') {
+        dtls.close();
+        return;
+      }
+      dtls.onClose((err) => this.fail(err ?? new PeerError('PEER_TRANSPORT', 'DTLS closed by the peer')));
+      const profile = dtls.selectedSrtpProfile as SrtpProfileId | undefined;
+      if (profile === undefined)
+        throw new PeerError('PEER_TRANSPORT', 'the peer negotiated no SRTP profile (use_srtp)');
+      const material = dtls.exportKeyingMaterial(
+        DTLS_SRTP_EXPORTER_LABEL,
+        undefined,
+        keyingMaterialLength(profile),
+      );
+      const keys = splitKeyingMaterial(profile, material, role);
+      this.srtpPair = {
+        profile,
+        tx: new SrtpContext({ profile, ...keys.local }),
+        rx: new SrtpContext({ profile, ...keys.remote }),
+      };
+      this.opts.logger?.info(
+        { cipherSuite: dtls.cipherSuite, srtpProfile: srtpProfile(profile).name, remote: iceConn.remoteAddr },
+        'peer connected',
+      );
+      this.transition('connected');
+      this.settle.resolve();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  private onIceState(s: IceState, err?: Error): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    if (s === 'failed') this.fail(err ?? new PeerError('PEER_TRANSPORT', 'ICE failed'));
+    else if (s === 'disconnected' && this.state === 'connected') this.transition('disconnected');
+    else if ((s === 'connected' || s === 'completed') && this.state === 'disconnected')
+      this.transition('connected');
+  }
+
+  private fail(err: Error): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.failure = err;
+    this.opts.logger?.warn(
+      { err: { code: (err as { code?: string }).code, message: err.message } },
+      'peer failed',
+    );
+    this.transition('failed', err);
+    this.settle.reject(err);
+    this.dtls?.close(err);
+    this.ice?.close(err);
+  }
+
+  private transition(to: ConnectionState, err?: Error): void {
+    const from = this.state;
+    this.state = nextConnectionState(from, to);
+    if (from === this.state) return;
+    for (const fn of [...this.listeners]) fn(this.state, err);
+  }
+}
