@@ -16,7 +16,8 @@ export const FINGERPRINT_XOR = 0x5354554e;
 
 /** The FINGERPRINT value for a message whose FINGERPRINT attribute header starts at `attrStart`. */
 export function computeFingerprint(msg: Uint8Array, attrStart: number): number {
-  const header = msg.slice(0, HEADER_LENGTH);
+  // A copy on purpose: never patch the caller's buffer (a Buffer's slice() would be a view).
+  const header = new Uint8Array(msg.subarray(0, HEADER_LENGTH));
   const len = attrStart + 8 - HEADER_LENGTH;
   header[2] = len >> 8;
   header[3] = len & 0xff;

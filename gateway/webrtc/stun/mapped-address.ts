@@ -42,7 +42,7 @@ export function decodeAddress(
   if (len < 0) throw badAttribute(name, `unknown address family ${family}`, ctx);
   if (v.length !== 4 + len) throw badAttribute(name, `length ${v.length} for family ${family}`, ctx);
   let port = view(v).getUint16(2);
-  const ip = v.slice(4, 4 + len);
+  const ip = new Uint8Array(v.subarray(4, 4 + len)); // a copy: XOR below must not touch the message
   if (mask) {
     port ^= ((mask[0] as number) << 8) | (mask[1] as number);
     for (let i = 0; i < len; i++) ip[i] = (ip[i] as number) ^ (mask[i] as number);

@@ -26,7 +26,8 @@ export function integrityHmac(
   attrStart: number,
   valueLength: number,
 ): Buffer {
-  const header = msg.slice(0, HEADER_LENGTH);
+  // A copy on purpose: never patch the caller's buffer (a Buffer's slice() would be a view).
+  const header = new Uint8Array(msg.subarray(0, HEADER_LENGTH));
   const len = attrStart + 4 + valueLength - HEADER_LENGTH;
   header[2] = len >> 8;
   header[3] = len & 0xff;

@@ -275,3 +275,22 @@ t.test('encode refuses bad values', async (t) => {
   t.equal(code({ ...m({}), transactionId: new Uint8Array(3) }), 'STUN_ENCODE');
   t.equal(code({ ...m({}), method: 0x1000 }), 'STUN_ENCODE');
 });
+
+t.test('decoding a Node Buffer view (as from a UDP socket) works and never mutates it', async (t) => {
+  const k = shortTermKey('secret');
+  const bytes = encodeStun(
+    {
+      cls: 'success',
+      method: 1,
+      transactionId: newTransactionId(),
+      attrs: { xorMappedAddress: { address: '2001:db8::7', port: 5000, family: 'IPv6' }, software: 'x' },
+    },
+    { integrityKey: k, integritySha256Key: k, fingerprint: true },
+  );
+  const buf = Buffer.concat([Buffer.alloc(5), Buffer.from(bytes)]).subarray(5);
+  const before = Buffer.from(buf);
+  const d = decodeStun(buf, { integrityKey: k });
+  t.ok(verifyIntegrity(d, k));
+  t.equal(d.attrs.xorMappedAddress?.address, '2001:db8::7');
+  t.same(Buffer.compare(buf, before), 0, 'input untouched');
+});
