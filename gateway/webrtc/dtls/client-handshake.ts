@@ -17,6 +17,7 @@ import {
   encodeUseSrtp,
   ExtensionType,
   findExtension,
+  NamedGroup,
   SignatureScheme,
   type Extension,
 } from './extension.ts';
@@ -73,6 +74,7 @@ export class ClientHandshake implements HandshakeRole {
   private certificateRequested = false;
   private serverGroup = 0;
   private serverPublic: Uint8Array = new Uint8Array(0);
+  private offeredGroups: number[] = [];
 
   constructor(private readonly host: HandshakeHost) {}
 
@@ -88,8 +90,13 @@ export class ClientHandshake implements HandshakeRole {
   start(): void {
     const { options, session } = this.host;
     session.clientRandom = helloRandom();
+    // supported_groups also bounds the curve of the server's ECDSA certificate (RFC 8422 §5.1.1):
+    // secp256r1 stays listed even when ECDHE is restricted to x25519, or P-256 servers must refuse.
+    this.offeredGroups = options.groups.includes(NamedGroup.secp256r1)
+      ? [...options.groups]
+      : [...options.groups, NamedGroup.secp256r1];
     const ext: Extension[] = [
-      encodeSupportedGroups(options.groups),
+      encodeSupportedGroups(this.offeredGroups),
       encodeEcPointFormats([0]),
       encodeSignatureAlgorithms(verifiableSchemes),
       encodeExtendedMasterSecret(),
@@ -141,7 +148,7 @@ export class ClientHandshake implements HandshakeRole {
       case 'wait-server-key-exchange': {
         if (msg.msgType !== HandshakeType.serverKeyExchange) return unexpected();
         const m = decodeServerKeyExchange(msg.body);
-        if (!options.groups.includes(m.namedCurve)) {
+        if (!this.offeredGroups.includes(m.namedCurve)) {
           throw new DtlsHandshakeError(
             'illegal_parameter',
             `server chose group ${m.namedCurve} we did not offer`,
@@ -161,6 +168,7 @@ export class ClientHandshake implements HandshakeRole {
           });
         }
         this.serverGroup = m.namedCurve;
+        session.group = m.namedCurve;
         this.serverPublic = Uint8Array.from(m.publicKey);
         this.add(msg);
         return this.go('wait-server-hello-done');

@@ -210,6 +210,11 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
     return c ? fingerprint(c) : undefined;
   }
 
+  /** The ECDHE group used (NamedGroup: 29 x25519, 23 secp256r1). */
+  get namedGroup(): number | undefined {
+    return this.session.group;
+  }
+
   get extendedMasterSecret(): boolean {
     return this.session.extendedMasterSecret;
   }

@@ -249,6 +249,7 @@ export class ServerHandshake implements HandshakeRole {
     session.serverRandom = helloRandom();
     session.extendedMasterSecret = ems;
     session.srtpProfile = srtpProfile;
+    session.group = group;
     session.resetTranscript();
     this.addToTranscript(msg);
     // Our first message after a verified ClientHello carries its message_seq (RFC 6347 §4.2.2, stateless server).

@@ -25,6 +25,8 @@ export class Session {
   extendedMasterSecret = false;
   master: Uint8Array | undefined;
   srtpProfile: number | undefined;
+  /** The ECDHE group (NamedGroup) of the key exchange. */
+  group: number | undefined;
   remoteCertificate: Uint8Array | undefined;
   remoteKey: KeyObject | undefined;
   private transcript: Uint8Array[] = [];
