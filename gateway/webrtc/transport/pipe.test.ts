@@ -107,3 +107,18 @@ t.test('a close listener that throws does not stop the others', async (t) => {
   t.equal(ran, 1);
   t.equal(a.closed, true);
 });
+
+t.test('filter drops chosen datagrams on one end and counts them', async (t) => {
+  const [a, b] = createPipe();
+  const got: number[] = [];
+  b.onData((d) => got.push(d[0]!));
+  a.onData((d) => got.push(100 + d[0]!));
+  a.filter = (d) => d[0] !== 2; // lose the second "flight"
+  for (const n of [1, 2, 3]) a.send(new Uint8Array([n]));
+  b.send(new Uint8Array([2])); // the other direction is untouched
+  t.same(got, [1, 3, 102]);
+  t.equal(a.filtered, 1);
+  a.filter = undefined;
+  a.send(new Uint8Array([2]));
+  t.same(got.at(-1), 2);
+});

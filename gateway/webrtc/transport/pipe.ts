@@ -91,6 +91,13 @@ class PipeCore {
  * what is sent to a closed end is dropped and counted in its `stats.dropped`.
  */
 export class PipeConn extends BaseConn {
+  /**
+   * Test hook: sees each datagram this end sends (its own copy) and returns false to drop it, e.g.
+   * to lose a handshake flight. Dropped datagrams are counted in {@link PipeConn.filtered}.
+   */
+  filter: ((data: Uint8Array) => boolean) | undefined = undefined;
+  /** Datagrams from this end that {@link PipeConn.filter} dropped. */
+  filtered = 0;
   private peer: PipeConn | undefined;
 
   constructor(
@@ -114,7 +121,12 @@ export class PipeConn extends BaseConn {
 
   protected transmit(data: Uint8Array): void {
     // The receiver gets its own copy; the sender may reuse `data` at once.
-    this.core.enqueue(this.peer as PipeConn, data.slice(), this.localAddr);
+    const copy = data.slice();
+    if (this.filter !== undefined && !this.filter(copy)) {
+      this.filtered++;
+      return;
+    }
+    this.core.enqueue(this.peer as PipeConn, copy, this.localAddr);
   }
 }
 
