@@ -11,15 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  addr,
-  systemClock,
-  TransportClosedError,
-  type Addr,
-  type CloseHandler,
-  type DatagramConn,
-  type DatagramHandler,
-} from '../transport/index.ts';
+import { addr, systemClock } from '../transport/index.ts';
 import {
   dtlsClient,
   dtlsServer,
@@ -29,52 +21,16 @@ import {
   supportedCipherSuites,
   type DtlsConn,
 } from './index.ts';
+import { LoopbackUdpConn } from './test-helpers.ts';
 
+/** A missing openssl CLI fails the tests (with the install command), it does not skip them. */
 let openssl = '';
 try {
   openssl = execFileSync('which', ['openssl']).toString().trim();
 } catch {
-  // not installed
+  openssl = '';
 }
-
-/** A loopback UDP DatagramConn; with no remote given it adopts the first sender (test-only). */
-class UdpConn implements DatagramConn {
-  closed = false;
-  remoteAddr: Addr | undefined;
-  private handler: DatagramHandler | undefined;
-  private closeHandlers: CloseHandler[] = [];
-  constructor(
-    readonly sock: dgram.Socket,
-    remote?: Addr,
-  ) {
-    this.remoteAddr = remote;
-    sock.on('message', (m, r) => {
-      this.remoteAddr ??= addr(r.address, r.port);
-      this.handler?.(new Uint8Array(m), addr(r.address, r.port));
-    });
-  }
-  get localAddr(): Addr {
-    const a = this.sock.address();
-    return addr(a.address, a.port);
-  }
-  send(data: Uint8Array): void {
-    if (this.closed) throw new TransportClosedError('udp');
-    if (this.remoteAddr) this.sock.send(data, this.remoteAddr.port, this.remoteAddr.address);
-  }
-  onData(h: DatagramHandler): void {
-    this.handler = h;
-  }
-  onClose(h: CloseHandler): void {
-    if (this.closed) h();
-    else this.closeHandlers.push(h);
-  }
-  close(err?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sock.close();
-    for (const h of this.closeHandlers.splice(0)) h(err);
-  }
-}
+if (!openssl) t.fail('openssl CLI not found: apt-get install openssl');
 
 async function bind(): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4');
@@ -124,7 +80,6 @@ const OSSL_SUITE: Record<number, string> = {
 let dir = '';
 let opensslDer = new Uint8Array(0);
 t.before(() => {
-  if (!openssl) return;
   dir = mkdtempSync(join(tmpdir(), 'dtls-openssl-'));
   execFileSync(
     openssl,
@@ -171,7 +126,7 @@ cases.push([0xc02b, NamedGroup.x25519, true]);
 
 for (const [suite, group, listen] of cases) {
   const name = `our client -> openssl s_server ${OSSL_SUITE[suite]} group ${group}${listen ? ' (-listen: HelloVerifyRequest)' : ''}`;
-  t.test(name, { skip: !openssl && 'openssl CLI not installed' }, async (t) => {
+  t.test(name, async (t) => {
     const port = await freePort();
     const args = [
       's_server',
@@ -190,7 +145,7 @@ for (const [suite, group, listen] of cases) {
     const peer = new Peer(spawn(openssl, args));
     t.teardown(() => peer.stop());
     await peer.waitFor(/ACCEPT/);
-    const conn = new UdpConn(await bind(), addr('127.0.0.1', port));
+    const conn = new LoopbackUdpConn(await bind(), addr('127.0.0.1', port));
     const ours = await generateCertificate(systemClock);
     const client = await dtlsClient(conn, {
       certificate: ours,
@@ -225,54 +180,50 @@ for (const [suite, group] of [
   [0xc02b, 'X25519:P-256'],
   [0xcca9, 'P-256'],
 ] as const) {
-  t.test(
-    `openssl s_client -> our server ${OSSL_SUITE[suite]} ${group}`,
-    { skip: !openssl && 'openssl CLI not installed' },
-    async (t) => {
-      const conn = new UdpConn(await bind());
-      const ours = await generateCertificate(systemClock);
-      const serverP = dtlsServer(conn, {
-        certificate: ours,
-        remoteFingerprint: fingerprint(opensslDer),
-        handshakeTimeoutMs: 10_000,
-      });
-      const args = [
-        's_client',
-        '-dtls1_2',
-        '-connect',
-        `127.0.0.1:${conn.localAddr.port}`,
-        '-cert',
-        join(dir, 'c.pem'),
-      ];
-      args.push(
-        '-key',
-        join(dir, 'k.pem'),
-        '-cipher',
-        OSSL_SUITE[suite] ?? '',
-        '-groups',
-        group,
-        ...SRTP,
-        ...KEYMAT,
-      );
-      const peer = new Peer(spawn(openssl, args));
-      t.teardown(() => peer.stop());
-      const server = await serverP;
-      t.teardown(() => server.close());
-      t.teardown(() => {
-        if (!t.passing()) t.comment(peer.out);
-      });
-      const km = await peer.waitFor(/Keying material: ([0-9A-F]+)/);
-      t.equal(
-        Buffer.from(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 56))
-          .toString('hex')
-          .toUpperCase(),
-        km[1],
-      );
-      t.equal(server.selectedSrtpProfile, 0x0007);
-      t.equal(server.namedGroup, group === 'X25519:P-256' ? NamedGroup.x25519 : NamedGroup.secp256r1);
-      t.equal(server.remoteFingerprint, fingerprint(opensslDer));
-      t.match(peer.out, /Verify return code: 18/, 'openssl saw our self-signed certificate');
-      await exchangeData(t, server, peer);
-    },
-  );
+  t.test(`openssl s_client -> our server ${OSSL_SUITE[suite]} ${group}`, async (t) => {
+    const conn = new LoopbackUdpConn(await bind());
+    const ours = await generateCertificate(systemClock);
+    const serverP = dtlsServer(conn, {
+      certificate: ours,
+      remoteFingerprint: fingerprint(opensslDer),
+      handshakeTimeoutMs: 10_000,
+    });
+    const args = [
+      's_client',
+      '-dtls1_2',
+      '-connect',
+      `127.0.0.1:${conn.localAddr.port}`,
+      '-cert',
+      join(dir, 'c.pem'),
+    ];
+    args.push(
+      '-key',
+      join(dir, 'k.pem'),
+      '-cipher',
+      OSSL_SUITE[suite] ?? '',
+      '-groups',
+      group,
+      ...SRTP,
+      ...KEYMAT,
+    );
+    const peer = new Peer(spawn(openssl, args));
+    t.teardown(() => peer.stop());
+    const server = await serverP;
+    t.teardown(() => server.close());
+    t.teardown(() => {
+      if (!t.passing()) t.comment(peer.out);
+    });
+    const km = await peer.waitFor(/Keying material: ([0-9A-F]+)/);
+    t.equal(
+      Buffer.from(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, 56))
+        .toString('hex')
+        .toUpperCase(),
+      km[1],
+    );
+    t.equal(server.selectedSrtpProfile, 0x0007);
+    t.equal(server.namedGroup, group === 'X25519:P-256' ? NamedGroup.x25519 : NamedGroup.secp256r1);
+    t.equal(server.remoteFingerprint, fingerprint(opensslDer));
+    t.match(peer.out, /Verify return code: 18/, 'openssl saw our self-signed certificate');
+    await exchangeData(t, server, peer);
+  });
 }

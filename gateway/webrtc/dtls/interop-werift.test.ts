@@ -8,15 +8,7 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import t from 'tap';
 import { CipherContext, DtlsClient, DtlsServer } from 'werift';
-import {
-  addr,
-  systemClock,
-  TransportClosedError,
-  type Addr,
-  type CloseHandler,
-  type DatagramConn,
-  type DatagramHandler,
-} from '../transport/index.ts';
+import { addr, systemClock } from '../transport/index.ts';
 import {
   dtlsClient,
   dtlsServer,
@@ -25,40 +17,7 @@ import {
   SrtpProfile,
   type DtlsConn,
 } from './index.ts';
-
-/** A connected DatagramConn on a real loopback UDP socket (test-only; the gateway's lives in transport). */
-class UdpConn implements DatagramConn {
-  closed = false;
-  private handler: DatagramHandler | undefined;
-  private closeHandlers: CloseHandler[] = [];
-  constructor(
-    readonly sock: dgram.Socket,
-    readonly remoteAddr: Addr,
-  ) {
-    sock.on('message', (m, r) => this.handler?.(new Uint8Array(m), addr(r.address, r.port)));
-  }
-  get localAddr(): Addr {
-    const a = this.sock.address();
-    return addr(a.address, a.port);
-  }
-  send(data: Uint8Array): void {
-    if (this.closed) throw new TransportClosedError('udp');
-    this.sock.send(data, this.remoteAddr.port, this.remoteAddr.address);
-  }
-  onData(h: DatagramHandler): void {
-    this.handler = h;
-  }
-  onClose(h: CloseHandler): void {
-    if (this.closed) h();
-    else this.closeHandlers.push(h);
-  }
-  close(err?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sock.close();
-    for (const h of this.closeHandlers.splice(0)) h(err);
-  }
-}
+import { LoopbackUdpConn } from './test-helpers.ts';
 
 async function bind(): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4');
@@ -110,7 +69,7 @@ for (const [label, sig] of [
     const [ourSock, theirSock] = await pair();
     const ours = await generateCertificate(systemClock);
     const theirs = await weriftCert(sig);
-    const conn = new UdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
+    const conn = new LoopbackUdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
     const client = new DtlsClient({
       transport: weriftTransport(theirSock, ourSock.address().port),
       cert: theirs.certPem,
@@ -158,7 +117,7 @@ t.test('our client -> werift server', async (t) => {
   const [ourSock, theirSock] = await pair();
   const ours = await generateCertificate(systemClock);
   const theirs = await weriftCert(3);
-  const conn = new UdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
+  const conn = new LoopbackUdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
   const server = new DtlsServer({
     transport: weriftTransport(theirSock, ourSock.address().port),
     cert: theirs.certPem,

@@ -64,3 +64,59 @@ export function testPipe(): [TestPipeEnd, TestPipeEnd] {
   b.peer = a;
   return [a, b];
 }
+
+/** The part of a `dgram.Socket` the loopback conn uses (structural, so this file needs no dgram). */
+export interface UdpSocketLike {
+  on(event: 'message', fn: (msg: Uint8Array, rinfo: { address: string; port: number }) => void): unknown;
+  send(msg: Uint8Array, port: number, address: string): void;
+  address(): { address: string; port: number };
+  close(): void;
+}
+
+/**
+ * Test-only: a DatagramConn on a real loopback UDP socket, connected to `remote`, or (server side)
+ * to the first address that sends to it.
+ */
+export class LoopbackUdpConn implements DatagramConn {
+  closed = false;
+  remoteAddr: Addr | undefined;
+  private handler: DatagramHandler | undefined;
+  private closeHandlers: CloseHandler[] = [];
+
+  constructor(
+    readonly sock: UdpSocketLike,
+    remote?: Addr,
+  ) {
+    this.remoteAddr = remote;
+    sock.on('message', (m, r) => {
+      this.remoteAddr ??= addr(r.address, r.port);
+      this.handler?.(new Uint8Array(m), addr(r.address, r.port));
+    });
+  }
+
+  get localAddr(): Addr {
+    const a = this.sock.address();
+    return addr(a.address, a.port);
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed) throw new TransportClosedError('udp');
+    if (this.remoteAddr) this.sock.send(data, this.remoteAddr.port, this.remoteAddr.address);
+  }
+
+  onData(h: DatagramHandler): void {
+    this.handler = h;
+  }
+
+  onClose(h: CloseHandler): void {
+    if (this.closed) h();
+    else this.closeHandlers.push(h);
+  }
+
+  close(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sock.close();
+    for (const h of this.closeHandlers.splice(0)) h(err);
+  }
+}
