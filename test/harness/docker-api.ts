@@ -5,7 +5,7 @@
  * `PID=<pid> DOCKER_HOST=unix://<dir>/docker.sock` once `/_ping` answers.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,17 @@ export function dockerApiRequest(
   });
 }
 
+/** PIDs whose command line mentions `dir` (podman, conmon and their helpers for this state dir). */
+async function pidsMentioning(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(dir)) pids.push(Number(name));
+  }
+  return pids;
+}
+
 /** Lazily unmounts whatever is still mounted below `dir` (deepest first). */
 async function unmountUnder(dir: string): Promise<void> {
   const mounts = (await readFile('/proc/mounts', 'utf8'))
@@ -170,8 +181,13 @@ export async function startDockerApi(t?: Teardown, options: DockerApiOptions = {
       }
       await killPid(started.pid, 'SIGTERM', options.graceMs ?? 5000);
       forget();
+      // conmon and its `podman container cleanup` exit commands write into the state dir after the
+      // service is gone: let them finish (SIGKILL after the grace) before removing it.
+      await Promise.all(
+        (await pidsMentioning(stateDir)).map((pid) => killPid(pid, 'SIGTERM', options.graceMs ?? 5000)),
+      );
       await unmountUnder(stateDir); // a container's /dev/shm mount would make rm fail with EBUSY
-      await rm(stateDir, { recursive: true, force: true });
+      await rm(stateDir, { recursive: true, force: true, maxRetries: 5 });
       return { ms: Math.round(performance.now() - t0) };
     })());
   t?.teardown(stop);
