@@ -13,6 +13,7 @@ export type SrtpErrorCode =
   | 'SRTP_UNSUPPORTED_PROFILE'
   | 'SRTP_OUTPUT_TOO_SMALL'
   | 'SRTP_INDEX_EXHAUSTED'
+  | 'SRTP_SSRC_LIMIT'
   | 'SRTP_CLOSED';
 
 /** Base of every SRTP error: a stable `code` callers can switch on. */
@@ -90,6 +91,18 @@ export class SrtpOutputTooSmallError extends SrtpError {
 export class SrtpIndexExhaustedError extends SrtpError {
   constructor(what: 'SRTP' | 'SRTCP') {
     super('SRTP_INDEX_EXHAUSTED', `${what} index exhausted: re-key before sending more`);
+  }
+}
+
+/**
+ * Protecting for a new SSRC while `maxSsrcs` sending SSRCs are tracked. The sending side never
+ * forgets an SSRC: re-creating one would restart its ROC / SRTCP index at 0 and reuse keystream.
+ */
+export class SrtpSsrcLimitError extends SrtpError {
+  readonly ssrc: number;
+  constructor(ssrc: number, max: number) {
+    super('SRTP_SSRC_LIMIT', `cannot protect for SSRC ${ssrc}: ${max} sending SSRCs already tracked`);
+    this.ssrc = ssrc;
   }
 }
 

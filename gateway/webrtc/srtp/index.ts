@@ -34,5 +34,6 @@ export {
   SrtpOutputTooSmallError,
   SrtpIndexExhaustedError,
   SrtpClosedError,
+  SrtpSsrcLimitError,
 } from './errors.ts';
 export type { SrtpErrorCode } from './errors.ts';

@@ -361,20 +361,55 @@ t.test('AES-CM keystream batching gives the same bytes as per-packet keystream',
   t.pass();
 });
 
-t.test('per-SSRC state is bounded: the oldest SSRC is forgotten', async (t) => {
-  const { tx, rx } = pair(SRTP_AES128_CM_HMAC_SHA1_80, { maxSsrcs: 4 });
-  for (let ssrc = 1; ssrc <= 10; ssrc++)
-    rx.unprotectRtp(tx.protectRtp(buildRtp({ seq: 1, ssrc, payload: new Uint8Array(4) })));
-  t.equal(tx.stats.txRtpSsrcs, 4);
-  t.equal(rx.stats.rxRtpSsrcs, 4);
-  t.equal(rx.stats.evictions, 6);
-  // Forgeries under new SSRCs create no state.
-  const before = rx.stats.rxRtpSsrcs;
-  for (let i = 0; i < 50; i++)
-    outcome(() => rx.unprotectRtp(buildRtp({ seq: i, ssrc: 1000 + i, payload: new Uint8Array(20) })));
-  t.equal(rx.stats.rxRtpSsrcs, before);
-  t.equal(rx.stats.evictions, 6);
-});
+t.test(
+  'per-SSRC state is bounded: receivers forget the least recently used SSRC, senders refuse',
+  async (t) => {
+    const { tx, rx } = pair(SRTP_AES128_CM_HMAC_SHA1_80, { maxSsrcs: 4 });
+    const sender = new SrtpContext({ ...ctxOptions(tx), maxSsrcs: 8 });
+    const firstOf = new Map<number, Uint8Array>();
+    const send = (ssrc: number, seq: number) => {
+      const srtp = sender.protectRtp(buildRtp({ seq, ssrc, payload: new Uint8Array(4) }));
+      if (!firstOf.has(ssrc)) firstOf.set(ssrc, srtp);
+      return outcome(() => rx.unprotectRtp(srtp));
+    };
+    for (const ssrc of [1, 2, 3, 4]) send(ssrc, 10);
+    send(1, 11); // 1 is now the most recently used; 2 the least
+    t.equal(send(5, 10), 'ok', 'a fifth SSRC is accepted');
+    t.equal(rx.stats.rxRtpSsrcs, 4);
+    t.equal(rx.stats.evictions, 1);
+    t.equal(
+      outcome(() => rx.unprotectRtp(firstOf.get(1) as Uint8Array)),
+      'SRTP_REPLAYED',
+      'SSRC 1 kept its state',
+    );
+    t.equal(
+      outcome(() => rx.unprotectRtp(firstOf.get(2) as Uint8Array)),
+      'ok',
+      'SSRC 2 was forgotten: starts afresh',
+    );
+    // Senders never forget: the fifth SSRC on one context is refused, with no state change.
+    for (const ssrc of [11, 12, 13, 14])
+      tx.protectRtp(buildRtp({ seq: 1, ssrc, payload: new Uint8Array(4) }));
+    t.equal(
+      outcome(() => tx.protectRtp(buildRtp({ seq: 1, ssrc: 15, payload: new Uint8Array(4) }))),
+      'SRTP_SSRC_LIMIT',
+    );
+    t.equal(tx.stats.txRtpSsrcs, 4);
+    for (const ssrc of [11, 12, 13, 14]) tx.protectRtcp(buildRtcp(ssrc, new Uint8Array(8)));
+    t.equal(
+      outcome(() => tx.protectRtcp(buildRtcp(15, new Uint8Array(8)))),
+      'SRTP_SSRC_LIMIT',
+    );
+    // Forgeries under new SSRCs create no receiving state.
+    const before = rx.stats.rxRtpSsrcs;
+    const evicted = rx.stats.evictions; // SSRC 2 coming back evicted another one
+    t.equal(evicted, 2);
+    for (let i = 0; i < 50; i++)
+      outcome(() => rx.unprotectRtp(buildRtp({ seq: i, ssrc: 1000 + i, payload: new Uint8Array(20) })));
+    t.equal(rx.stats.rxRtpSsrcs, before);
+    t.equal(rx.stats.evictions, evicted);
+  },
+);
 
 t.test('close() wipes state; later calls are SRTP_CLOSED', async (t) => {
   const { tx } = pair(SRTP_AEAD_AES_128_GCM);

@@ -25,7 +25,11 @@ export interface SrtpContextOptions {
   masterSalt: Uint8Array;
   /** Replay window in packets per SSRC (RFC 3711 §3.3.2 asks >= 64). Rounded up to a power of two. Default 128. */
   replayWindow?: number;
-  /** Most SSRCs tracked per direction and per RTP/RTCP; the oldest is forgotten beyond it. Default 64. */
+  /**
+   * Most SSRCs tracked per direction and per RTP/RTCP. Default 64. Receiving: the least recently
+   * used SSRC is forgotten beyond it. Sending: a new SSRC beyond it throws SRTP_SSRC_LIMIT (a
+   * forgotten sending SSRC would restart at ROC 0 and reuse keystream).
+   */
   maxSsrcs?: number;
   /** Encrypt SRTCP (E flag, RFC 3711 §3.4). Default true; false only authenticates. */
   encryptRtcp?: boolean;
@@ -43,7 +47,7 @@ export interface SrtpContextStats {
   readonly rxRtpSsrcs: number;
   readonly txRtcpSsrcs: number;
   readonly rxRtcpSsrcs: number;
-  /** SSRC states forgotten because of `maxSsrcs`. */
+  /** Receiving SSRC states forgotten because of `maxSsrcs`. */
   readonly evictions: number;
 }
 
@@ -73,6 +77,8 @@ export class SrtpContext {
   private readonly txRtcp: BoundedStreamMap<RtcpStreamState>;
   private readonly rxRtcp: BoundedStreamMap<RtcpStreamState>;
   private closed = false;
+  /** Counts received packets that authenticated; stamps per-SSRC state for LRU eviction. */
+  private tick = 0;
 
   constructor(options: SrtpContextOptions) {
     this.profile = srtpProfile(options.profile);
@@ -83,10 +89,10 @@ export class SrtpContext {
     this.replayWindow = Math.min(Math.max(options.replayWindow ?? 128, 64), 32768);
     this.encryptRtcp = options.encryptRtcp ?? true;
     const max = Math.max(1, options.maxSsrcs ?? 64);
-    this.txRtp = new BoundedStreamMap(max);
-    this.rxRtp = new BoundedStreamMap(max);
-    this.txRtcp = new BoundedStreamMap(max);
-    this.rxRtcp = new BoundedStreamMap(max);
+    this.txRtp = new BoundedStreamMap(max, 'refuse');
+    this.rxRtp = new BoundedStreamMap(max, 'evict');
+    this.txRtcp = new BoundedStreamMap(max, 'refuse');
+    this.rxRtcp = new BoundedStreamMap(max, 'evict');
   }
 
   /** Bytes SRTP adds to an RTP packet (the tag). */
@@ -111,7 +117,7 @@ export class SrtpContext {
 
   /**
    * Protect an RTP packet into a new buffer (RFC 3711 §3.3).
-   * @throws SrtpTruncatedError / SrtpBadHeaderError for a malformed RTP header.
+   * @throws SrtpTruncatedError / SrtpBadHeaderError for a malformed RTP header, SrtpSsrcLimitError.
    */
   protectRtp(pkt: Uint8Array): Uint8Array {
     const out = Buffer.allocUnsafe(pkt.length + this.transform.rtpTagLength);
@@ -200,9 +206,11 @@ export class SrtpContext {
     if (s === undefined) {
       const fresh = new RtpStreamState(ssrc, v, seq, this.replayWindow);
       (fresh.replay as NonNullable<typeof fresh.replay>).accept(index);
+      fresh.lastUsed = ++this.tick;
       this.rxRtp.add(ssrc, fresh);
     } else {
       const replay = s.replay as NonNullable<typeof s.replay>;
+      s.lastUsed = ++this.tick;
       if (index > replay.highest) {
         s.roc = v;
         s.highestSeq = seq;
@@ -273,8 +281,10 @@ export class SrtpContext {
     if (s === undefined) {
       const fresh = new RtcpStreamState(ssrc, this.replayWindow);
       (fresh.replay as NonNullable<typeof fresh.replay>).accept(index);
+      fresh.lastUsed = ++this.tick;
       this.rxRtcp.add(ssrc, fresh);
     } else {
+      s.lastUsed = ++this.tick;
       (s.replay as NonNullable<typeof s.replay>).accept(index);
     }
     return n;

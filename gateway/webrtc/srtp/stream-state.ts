@@ -1,4 +1,5 @@
 import type { KeystreamBatch } from './aes-cm-keystream.ts';
+import { SrtpSsrcLimitError } from './errors.ts';
 import { ReplayWindow } from './replay-window.ts';
 
 /**
@@ -20,6 +21,8 @@ export class RtpStreamState {
   keystream: KeystreamBatch | null = null;
   /** Most blocks any packet needed from the current keystream batch (sizes the next one). */
   keystreamPeak = 0;
+  /** When this SSRC last passed a packet (context tick), for least-recently-used eviction. */
+  lastUsed = 0;
 
   constructor(ssrc: number, roc: number, seq: number, replayWindow: number) {
     this.ssrc = ssrc;
@@ -36,6 +39,7 @@ export class RtcpStreamState {
   /** Sending side: the SRTCP index of the next packet (RFC 3711 §3.4: starts at 0). */
   nextIndex = 0;
   readonly replay: ReplayWindow | null;
+  lastUsed = 0;
 
   constructor(ssrc: number, replayWindow: number) {
     this.ssrc = ssrc;
@@ -44,14 +48,20 @@ export class RtcpStreamState {
 }
 
 /**
- * A Map bounded to `max` entries: adding past the bound evicts the oldest-created entry (Map keeps
- * insertion order). Streams are created only for packets that authenticated (receiving side) or
- * that we send, so eviction bounds memory against many legitimate SSRCs, not against forgeries.
+ * A Map of per-SSRC state bounded to `max` entries. On the receiving side ('evict') adding past the
+ * bound forgets the least recently used SSRC: streams are created only for packets that
+ * authenticated, so this bounds memory against many legitimate SSRCs, not against forgeries (a
+ * forgotten SSRC that returns starts again at ROC 0 and with an empty replay window). On the
+ * sending side ('refuse') it throws {@link SrtpSsrcLimitError} instead, since forgetting a sending
+ * SSRC would reuse keystream.
  */
-export class BoundedStreamMap<T> {
+export class BoundedStreamMap<T extends { lastUsed: number }> {
   private readonly map = new Map<number, T>();
   evictions = 0;
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly mode: 'evict' | 'refuse',
+  ) {}
 
   get(ssrc: number): T | undefined {
     return this.map.get(ssrc);
@@ -59,11 +69,17 @@ export class BoundedStreamMap<T> {
 
   add(ssrc: number, state: T): void {
     if (this.map.size >= this.max) {
-      const oldest = this.map.keys().next();
-      if (oldest.done !== true) {
-        this.map.delete(oldest.value);
-        this.evictions++;
+      if (this.mode === 'refuse') throw new SrtpSsrcLimitError(ssrc, this.max);
+      let victim = -1;
+      let oldest = Infinity;
+      for (const [k, v] of this.map) {
+        if (v.lastUsed < oldest) {
+          oldest = v.lastUsed;
+          victim = k;
+        }
       }
+      this.map.delete(victim);
+      this.evictions++;
     }
     this.map.set(ssrc, state);
   }
