@@ -19,6 +19,8 @@ export interface Gateway {
   /** ICE host candidate addresses advertised to viewers. */
   readonly advertisedIps: readonly string[];
   readonly logger: Logger;
+  /** The WHEP viewer sessions (for the control plane and tests). */
+  readonly whep: WhepSessions;
   /** Stops accepting, flips health to NOT_SERVING, then closes every part. Idempotent. */
   close(): Promise<void>;
 }
@@ -142,6 +144,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       addresses,
       advertisedIps: ips,
       logger,
+      whep,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

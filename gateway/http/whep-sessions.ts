@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
 import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
 import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
@@ -41,10 +41,12 @@ export interface WhepSessionsOptions {
   readonly iceServers?: ReturnType<WhepBackend['iceServers']>;
 }
 
-interface Session {
+/** One viewer: its peer connection and the SSRC we send on for each accepted mid. */
+export interface WhepSession {
   readonly id: string;
   readonly stream: string;
   readonly pc: PeerConnection;
+  readonly ssrcs: ReadonlyMap<string, number>;
 }
 
 /** What the gateway answers for each offered m-line: it sends H.264 video and Opus/PCMU/PCMA audio. */
@@ -68,7 +70,7 @@ function decideViewer(section: MediaSection): SectionAnswer | undefined {
  * all on the shared UDP port through the mux, removed when they fail or are deleted.
  */
 export class WhepSessions implements WhepBackend {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, WhepSession>();
 
   constructor(private readonly opts: WhepSessionsOptions) {}
 
@@ -76,9 +78,9 @@ export class WhepSessions implements WhepBackend {
     return this.sessions.size;
   }
 
-  /** The session's peer (tests and the API read its state). */
-  peer(id: string): PeerConnection | undefined {
-    return this.sessions.get(id)?.pc;
+  /** A session by id (the API and tests read its state). */
+  get(id: string): WhepSession | undefined {
+    return this.sessions.get(id);
   }
 
   async createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }> {
@@ -93,8 +95,24 @@ export class WhepSessions implements WhepBackend {
       hostCandidates: this.opts.hostCandidates,
       logger: this.opts.logger,
     });
-    const answer = pc.acceptOffer(offer, decideViewer);
-    this.sessions.set(id, { id, stream, pc });
+    const ssrcs = new Map<string, number>();
+    const answer = pc.acceptOffer(offer, (section) => {
+      const a = decideViewer(section);
+      if (!a) return undefined;
+      // Each viewer gets its own SSRCs (RFC 3550 §8): the hub rewrites them per viewer.
+      const ssrc = randomInt(1, 0xffff_ffff);
+      ssrcs.set(section.mid, ssrc);
+      return {
+        ...a,
+        send: {
+          ssrc,
+          cname: `edgegw-${id.slice(0, 8)}`,
+          streamId: stream,
+          trackId: `${stream}-${section.kind}`,
+        },
+      };
+    });
+    this.sessions.set(id, { id, stream, pc, ssrcs });
     pc.onConnectionStateChange((s) => {
       if (s === 'failed' || s === 'closed') {
         this.sessions.delete(id);

@@ -117,3 +117,61 @@ t.test('directions', async (t) => {
   t.equal(answerDirection('sendonly', 'send'), 'inactive');
   t.equal(answerDirection('sendonly', 'recv'), 'recvonly');
 });
+
+t.test('libdatachannel-style offer: session-level fingerprint, numeric lone mid', async (t) => {
+  const offer = [
+    'v=0',
+    'o=rtc 1 0 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'a=msid-semantic:WMS *',
+    'a=fingerprint:sha-256 A4:0E:77:CE:01:63:0E:5D:39:EA:6B:26:98:7E:53:8A:85:48:71:0A:BD:C3:01:C6:0F:7E:A1:F5:A8:72:3E:3F',
+    'm=video 34763 UDP/TLS/RTP/SAVPF 102',
+    'c=IN IP4 127.0.0.1',
+    'a=mid:0',
+    'a=recvonly',
+    'a=rtcp-mux',
+    'a=rtpmap:102 H264/90000',
+    'a=fmtp:102 profile-level-id=42e01f;packetization-mode=1',
+    'a=setup:actpass',
+    'a=ice-ufrag:WVep',
+    'a=ice-pwd:aD6kaGc5cx0AZa1sP43y9l',
+    'a=candidate:1 1 UDP 2114977791 127.0.0.1 34763 typ host',
+    '',
+  ].join('\r\n');
+  const o = parseRemoteDescription(offer);
+  t.same(o.bundle, ['0']);
+  t.equal(o.media[0]?.mid, '0');
+  t.equal(o.fingerprint.value.slice(0, 5), 'A4:0E');
+  t.equal(o.candidates[0]?.ip, '127.0.0.1');
+});
+
+t.test('any text either parses or is an SdpError (never another exception)', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const lines = chromeOffer.split('\r\n');
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        // Real offers with lines dropped, duplicated or cut: the shapes a buggy client sends.
+        fc
+          .array(fc.nat({ max: lines.length - 1 }), { maxLength: 40 })
+          .map((idx) => idx.map((i) => lines[i]).join('\r\n')),
+        fc
+          .tuple(fc.nat({ max: chromeOffer.length }), fc.string())
+          .map(([cut, tail]) => chromeOffer.slice(0, cut) + tail),
+      ),
+      (text) => {
+        try {
+          parseRemoteDescription(text);
+          return true;
+        } catch (e) {
+          return e instanceof SdpError;
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+  t.pass('property held');
+});

@@ -56,6 +56,19 @@ function directionOf(m: MediaDescription, s: SessionDescription): Direction {
  * offer.media[0].codecs.find((c) => c.name === 'H264');
  */
 export function parseRemoteDescription(text: string): RemoteDescription {
+  try {
+    return parseChecked(text);
+  } catch (err) {
+    if (err instanceof SdpError) throw err;
+    // The grammar library's objects can surprise (numbers for ids, missing fields): never let a
+    // TypeError escape as a 500; the description is simply not one we can negotiate.
+    throw new SdpError('SDP_PARSE', `malformed session description: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+function parseChecked(text: string): RemoteDescription {
   let s: SessionDescription;
   try {
     s = sdpTransform.parse(text);
@@ -67,7 +80,8 @@ export function parseRemoteDescription(text: string): RemoteDescription {
   }
   const group = s.groups?.find((g) => g.type === 'BUNDLE');
   if (!group) throw new SdpError('SDP_NO_BUNDLE', 'BUNDLE is required (a=group:BUNDLE)');
-  const bundle = group.mids.split(/\s+/).filter(Boolean);
+  // sdp-transform turns a lone numeric mid (`a=group:BUNDLE 0`) into a number: read it as text.
+  const bundle = String(group.mids).split(/\s+/).filter(Boolean);
   const first = s.media.find((m) => m.mid !== undefined && String(m.mid) === bundle[0]);
   if (!first) throw new SdpError('SDP_NO_BUNDLE', `BUNDLE names mid ${bundle[0]} but no m-line has it`);
   const ufrag = first.iceUfrag ?? s.iceUfrag;
