@@ -4,7 +4,7 @@ import t from 'tap';
 interface Location {
   origin: string;
 }
-import { inboundRtp, launchBrowser, serveStatic, waitForVideoFrames } from './browser.ts';
+import { inboundRtp, launchBrowser, pageConsole, serveStatic, waitForVideoFrames } from './browser.ts';
 
 // Browser tests run serially in this file, one browser for all of them (TESTING.md).
 const t0 = performance.now();
@@ -31,6 +31,16 @@ t.test('a page from the static server sees RTCPeerConnection', async (t) => {
   );
   const missing = await page.goto(site.url('/nope'));
   t.equal(missing?.status(), 404);
+});
+
+t.test('console output and uncaught errors of a page are kept', async (t) => {
+  const site = await serveStatic(t, {
+    '/': `<!doctype html><script>console.log('hello', 42); console.error('bad'); null.x;</script>`,
+  });
+  const page = await browser.newPage(t);
+  await page.goto(site.url('/'));
+  await page.waitForFunction(() => true);
+  t.match(pageConsole(page), ['log: hello 42', 'error: bad', /^pageerror: .*null/]);
 });
 
 t.test('two servers are two origins: CORS applies between them', async (t) => {

@@ -44,7 +44,10 @@ export interface LaunchOptions {
 
 export interface TestBrowser {
   browser: Browser;
-  /** A page in a fresh context (cookies, storage, permissions isolated); closed on `t`'s teardown. */
+  /**
+   * A page in a fresh context (cookies, storage, permissions isolated); closed on `t`'s teardown.
+   * Its console and uncaught errors are kept: {@link pageConsole}.
+   */
   newPage(t?: Teardown, options?: BrowserContextOptions): Promise<Page>;
   close(): Promise<void>;
 }
@@ -75,10 +78,26 @@ export async function launchBrowser(t?: Teardown, options: LaunchOptions = {}): 
     newPage: async (pageT, contextOptions) => {
       const context = await browser.newContext(contextOptions);
       pageT?.teardown(() => context.close());
-      return context.newPage();
+      const page = await context.newPage();
+      const lines: string[] = [];
+      consoles.set(page, lines);
+      page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+      return page;
     },
     close,
   };
+}
+
+const consoles = new WeakMap<Page, string[]>();
+
+/**
+ * What a page from {@link TestBrowser.newPage} wrote to its console and its uncaught errors
+ * (`log: …`, `error: …`, `pageerror: …`), for failure messages.
+ * @example t.equal(await status(page), 'connected', pageConsole(page).join('\n'));
+ */
+export function pageConsole(page: Page): string[] {
+  return [...(consoles.get(page) ?? [])];
 }
 
 /** The inbound-rtp figures media tests judge by (RTCInboundRtpStreamStats). */

@@ -46,6 +46,7 @@ export {
   FAKE_MEDIA_FLAGS,
   inboundRtp,
   launchBrowser,
+  pageConsole,
   waitForVideoFrames,
   type InboundRtpStats,
   type LaunchOptions,
