@@ -333,3 +333,22 @@ t.test('application data that arrives before onData is queued; replays are dropp
   t.same(got, ['early']);
   client.close();
 });
+
+t.test('a conn below that delivers synchronously and re-entrantly still completes', async (t) => {
+  const clock = new ManualClock();
+  const [a, b] = testPipe(); // default deliver: at once, inside the peer's send()
+  const server = dtlsServer(b, { certificate: certs[1], clock });
+  const client = dtlsClient(a, { certificate: certs[0], clock });
+  const [c, s] = await Promise.all([client, server]);
+  t.equal(c.stats.retransmissions + s.stats.retransmissions, 0, 'no retransmission needed');
+  const got: string[] = [];
+  s.onData((d) => {
+    got.push(dec.decode(d));
+    s.send(d);
+  });
+  const back: string[] = [];
+  c.onData((d) => back.push(dec.decode(d)));
+  c.send(enc.encode('sync'));
+  t.same([got, back], [['sync'], ['sync']]);
+  c.close();
+});

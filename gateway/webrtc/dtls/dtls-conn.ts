@@ -77,6 +77,9 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
   private readonly window = new ReplayWindow(64);
   private pending: DtlsRecord[] = [];
 
+  /** Datagrams that arrived while we were busy (a synchronous pipe re-entering us), handled after. */
+  private inbox: [Uint8Array, Addr][] = [];
+  private busy = false;
   private appQueue: { data: Uint8Array; from: Addr }[] = [];
   private dataHandler: DatagramHandler | undefined;
   private readonly closeHandlers: CloseHandler[] = [];
@@ -124,7 +127,7 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
     this.hsTimer = clock.setTimer(handshakeTimeoutMs, () =>
       this.fail(new DtlsHandshakeTimeoutError(handshakeTimeoutMs, this.role.state)),
     );
-    this.guard(() => this.role.start());
+    this.exclusive(() => this.guard(() => this.role.start()));
     return this.ready;
   }
 
@@ -293,8 +296,29 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
 
   // ---- receiving -------------------------------------------------------------------------------
 
+  /**
+   * Runs `fn` with re-entry deferred: a conn below that delivers synchronously (an in-memory pipe)
+   * would otherwise hand us the peer's answer while we are still sending the flight it answers.
+   */
+  private exclusive(fn: () => void): void {
+    this.busy = true;
+    try {
+      fn();
+    } finally {
+      this.busy = false;
+    }
+    const next = this.inbox.shift();
+    if (next && !this.closed) this.exclusive(() => this.handleDatagram(next[0], next[1]));
+  }
+
   private onDatagram(data: Uint8Array, from: Addr): void {
     if (this.st === 'closed') return;
+    if (!this.busy) return this.exclusive(() => this.handleDatagram(data, from));
+    if (this.inbox.length < MAX_PENDING_RECORDS) this.inbox.push([data, from]);
+    else this.stats.droppedRecords++;
+  }
+
+  private handleDatagram(data: Uint8Array, from: Addr): void {
     this.stats.datagramsReceived++;
     this.lastFrom = from;
     const { records, malformed } = splitRecords(data);
@@ -463,7 +487,9 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
 
   private armRetransmit(): void {
     this.rtxTimer?.cancel();
-    this.rtxTimer = this.options.clock.setTimer(this.rto, () => this.onRetransmitTimer());
+    this.rtxTimer = this.options.clock.setTimer(this.rto, () =>
+      this.exclusive(() => this.onRetransmitTimer()),
+    );
   }
 
   /** RFC 6347 §4.2.4.1: on expiry retransmit and double the timer, up to the maximum. */
