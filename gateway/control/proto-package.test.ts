@@ -7,7 +7,6 @@ import { ProtoLoadError } from './errors.ts';
 import { loadControlProtos, resolveProtoDir, serviceDefinition } from './proto-package.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
 
 function tree(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'edgegw-proto-'));
@@ -24,9 +23,12 @@ t.test('from source (tsx) the proto dir is proto/ next to the module', async (t)
   t.equal(resolveProtoDir(), path.join(here, 'proto'));
 });
 
-t.test('from dist/gateway/control/*.js it falls back to the source tree', async (t) => {
-  const fromDist = pathToFileURL(path.join(repo, 'dist', 'gateway', 'control', 'proto-package.js')).href;
-  t.equal(resolveProtoDir(fromDist), path.join(repo, 'gateway', 'control', 'proto'));
+t.test('from dist/gateway/control/*.js without copied protos it falls back to the source tree', async (t) => {
+  // A layout of our own: the real dist/ may or may not hold copied protos (npm run build copies them).
+  const root = tree(t);
+  writeProto(path.join(root, 'gateway', 'control', 'proto'), 'node_service.proto', 'syntax = "proto3";');
+  const fromDist = pathToFileURL(path.join(root, 'dist', 'gateway', 'control', 'proto-package.js')).href;
+  t.equal(resolveProtoDir(fromDist), path.join(root, 'gateway', 'control', 'proto'));
 });
 
 t.test('protos copied next to a dist module win over the source tree', async (t) => {
