@@ -53,7 +53,7 @@ export type { PipeOptions } from './pipe.ts';
 export { createPipe, PipeConn } from './pipe.ts';
 export type { PacketClass, MatchRule, DemuxStats } from './demux.ts';
 export { RFC7983_MATCH_TABLE, classify, createDemux, Demux, DemuxConn } from './demux.ts';
-export type { UdpNetOptions, UdpConnStats } from './udp-conn.ts';
+export type { UdpNet, UdpNetOptions, UdpConnStats } from './udp-conn.ts';
 export { udpNet, createUdpNet, UdpConn, UDP4_MAX_DATAGRAM, UDP6_MAX_DATAGRAM } from './udp-conn.ts';
 export type { UdpMuxOptions, UdpMuxStats } from './udp-mux.ts';
 export { UdpMux, MuxEndpoint } from './udp-mux.ts';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:dgram';
-import { createUdpNet, udpNet, UdpConn, UDP4_MAX_DATAGRAM, UDP6_MAX_DATAGRAM } from './udp-conn.ts';
+import { createUdpNet, udpNet, UDP4_MAX_DATAGRAM, UDP6_MAX_DATAGRAM } from './udp-conn.ts';
 import { datagramConnConformance } from './conformance.ts';
 import type { DatagramConn } from './datagram-conn.ts';
 import { addr } from './addr.ts';
@@ -42,7 +42,7 @@ function socketOf(c: DatagramConn): Socket {
 
 t.test('the send ring wraps many times without corrupting datagrams in flight', async (t) => {
   const small = createUdpNet({ recvBufferSize: 1 << 20, sendRingBytes: 256 * 1024 });
-  const a = (await small.listenUdp('127.0.0.1', 0)) as UdpConn;
+  const a = await small.listenUdp('127.0.0.1', 0);
   const b = await small.listenUdp('127.0.0.1', 0);
   const got: Uint8Array[] = [];
   b.onData((d) => got.push(d));
@@ -65,7 +65,7 @@ t.test('the send ring wraps many times without corrupting datagrams in flight', 
 
 t.test('a ring too small for two maximal datagrams copies instead, still correct', async (t) => {
   const tiny = createUdpNet({ sendRingBytes: 1024 });
-  const a = (await tiny.listenUdp('127.0.0.1', 0)) as UdpConn;
+  const a = await tiny.listenUdp('127.0.0.1', 0);
   const b = await tiny.listenUdp('127.0.0.1', 0);
   const got: number[] = [];
   b.onData((d) => got.push(d[0]!));
@@ -94,7 +94,7 @@ t.test('bind failures reject with TransportBindError carrying the OS error', asy
 });
 
 t.test('a send the OS refuses is counted, not thrown, and the conn stays open', async (t) => {
-  const a = (await net.listenUdp('127.0.0.1', 0)) as UdpConn;
+  const a = await net.listenUdp('127.0.0.1', 0);
   a.send(new Uint8Array([1]), addr('::1', 9)); // IPv6 destination on an IPv4 socket
   t.ok(await until(() => a.stats.sendErrors === 1), 'counted');
   t.equal(a.closed, false);

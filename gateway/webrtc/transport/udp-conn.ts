@@ -136,6 +136,11 @@ export class UdpConn extends BaseConn {
   };
 }
 
+/** A {@link Net} whose conns are {@link UdpConn}s (so their `stats` are typed). */
+export interface UdpNet extends Net {
+  listenUdp(address: string, port: number): Promise<UdpConn>;
+}
+
 /**
  * A {@link Net} on real UDP sockets.
  *
@@ -144,7 +149,7 @@ export class UdpConn extends BaseConn {
  * const conn = await net.listenUdp('0.0.0.0', 8189);
  * conn.onData((data, from) => conn.send(data, from)); // echo
  */
-export function createUdpNet(opts: UdpNetOptions = {}): Net {
+export function createUdpNet(opts: UdpNetOptions = {}): UdpNet {
   const unref = opts.unref ?? true;
   const ringBytes = opts.sendRingBytes ?? 1 << 20;
   return {
@@ -185,4 +190,4 @@ export function createUdpNet(opts: UdpNetOptions = {}): Net {
 }
 
 /** The default real-UDP {@link Net} (sockets unref()'d; see {@link UdpNetOptions}). */
-export const udpNet: Net = createUdpNet();
+export const udpNet: UdpNet = createUdpNet();
