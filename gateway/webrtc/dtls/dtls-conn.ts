@@ -308,12 +308,12 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
       this.busy = false;
     }
     const next = this.inbox.shift();
-    if (next && !this.closed) this.exclusive(() => this.handleDatagram(next[0], next[1]));
+    if (next && !this.closed) this.exclusive(() => this.guard(() => this.handleDatagram(next[0], next[1])));
   }
 
   private onDatagram(data: Uint8Array, from: Addr): void {
     if (this.st === 'closed') return;
-    if (!this.busy) return this.exclusive(() => this.handleDatagram(data, from));
+    if (!this.busy) return this.exclusive(() => this.guard(() => this.handleDatagram(data, from)));
     if (this.inbox.length < MAX_PENDING_RECORDS) this.inbox.push([data, from]);
     else this.stats.droppedRecords++;
   }
@@ -358,6 +358,11 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
       return void this.stats.droppedRecords++;
     }
     if (payload.length > MAX_PLAINTEXT_LENGTH) return void this.stats.malformedRecords++;
+    // Once connected, unauthenticated epoch-0 records can only be handshake retransmissions; a
+    // plaintext alert or CCS there is ignored, so a spoofed alert cannot tear the association down.
+    if (rec.epoch === 0 && this.st === 'connected' && rec.type !== ContentType.handshake) {
+      return void this.stats.droppedRecords++;
+    }
 
     switch (rec.type) {
       case ContentType.handshake:
@@ -409,7 +414,18 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
         this.stats.droppedHandshakeFragments++;
         continue;
       }
-      this.guard(() => this.role.handle(msg));
+      try {
+        this.role.handle(msg);
+      } catch (err) {
+        if (err instanceof DtlsParseError && msg.epoch === 0) {
+          // Epoch 0 is unauthenticated: a corrupted or forged message that does not parse is
+          // dropped and its message_seq expected again, so the genuine retransmission still counts.
+          this.reassembler.rewind(msg.messageSeq);
+          this.stats.malformedRecords++;
+          return;
+        }
+        return this.fail(toDtlsError(err));
+      }
     }
   }
 

@@ -60,6 +60,12 @@ export class HandshakeReassembler {
     this.buffered = 0;
   }
 
+  /** Expects `seq` again (its message was released but rejected): its fragments are taken afresh. */
+  rewind(seq: number): void {
+    if (seq < this.expected) this.expected = seq;
+    this.partial.delete(seq);
+  }
+
   /** Adds one fragment. `'old'` means a message already released: the peer is retransmitting. */
   push(f: HandshakeFragment, epoch = 0): FragmentVerdict {
     if (f.messageSeq < this.expected) return 'old';
