@@ -14,6 +14,12 @@ const listenAddr = z.string().transform((s, ctx): ListenAddr => {
 
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 
+/** A secret string: no surrounding whitespace (a pasted newline would never match). */
+const secret = z
+  .string()
+  .min(1)
+  .refine((v) => v.trim() === v, 'must not start or end with whitespace');
+
 const natsUrl = z.url({
   protocol: /^(nats|tls|ws|wss)$/,
   error: 'must be a URL like nats://host:4222',
@@ -35,8 +41,52 @@ export const configSchema = z
       .strict()
       .prefault({}),
     grpc: z
-      .object({ addr: listenAddr.prefault('127.0.0.1:50051') })
+      .object({
+        addr: listenAddr.prefault('127.0.0.1:50051'),
+        /** Bearer token every edgegw.v1 call must carry (`authorization: Bearer <token>`). */
+        token: secret.optional(),
+        /** A file holding the token (k8s Secret style); surrounding whitespace is trimmed. */
+        tokenFile: z.string().min(1).optional(),
+        /** PEM file paths: server certificate and key; with `clientCa`, mTLS. */
+        tls: z
+          .object({
+            cert: z.string().min(1).optional(),
+            key: z.string().min(1).optional(),
+            clientCa: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** Allow an unauthenticated control plane off loopback (warned about loudly). */
+        insecure: z.boolean().default(false),
+      })
       .strict()
+      .superRefine((g, ctx) => {
+        if (g.token !== undefined && g.tokenFile !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tokenFile'],
+            message: 'set grpc.token or grpc.tokenFile, not both',
+          });
+        const { cert, key, clientCa } = g.tls;
+        if (cert !== undefined && key === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tls', 'key'],
+            message: 'required when grpc.tls.cert is set',
+          });
+        if (key !== undefined && cert === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tls', 'cert'],
+            message: 'required when grpc.tls.key is set',
+          });
+        if (clientCa !== undefined && cert === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tls', 'cert'],
+            message: 'required when grpc.tls.clientCa is set (mTLS needs a server certificate)',
+          });
+      })
       .prefault({}),
     webrtc: z
       .object({

@@ -395,9 +395,17 @@ t.test('a pino logger fits and gets structured lines', async (t) => {
   t.ok(lines.some((l) => l.msg === 'gRPC control plane listening' && l.address === server.address));
 });
 
-t.test('listening off loopback without credentials warns (refuses nothing yet)', async (t) => {
+t.test('listening off loopback without auth is refused; insecure: true allows it and warns', async (t) => {
   const logger = recordingLogger();
-  const server = await startControlServer({ addr: '0.0.0.0:0', node: () => INFO, logger });
+  await t.rejects(startControlServer({ addr: '0.0.0.0:0', node: () => INFO, logger }), {
+    code: 'CONTROL_INSECURE_LISTEN',
+  });
+  const server = await startControlServer({
+    addr: '0.0.0.0:0',
+    node: () => INFO,
+    logger,
+    auth: { insecure: true },
+  });
   await server.close();
-  t.ok(logger.lines.some((l) => l.level === 'warn' && /no TLS and no auth/.test(l.msg ?? '')));
+  t.ok(logger.lines.some((l) => l.level === 'warn' && /no auth/.test(l.msg ?? '')));
 });

@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import { allowAll, authInterceptor } from './auth.ts';
+import { authInterceptor } from './auth.ts';
 import type { CallAuthorizer } from './auth.ts';
+import { isLoopbackHost, resolveControlSecurity } from './control-security.ts';
+import type { ControlAuthOptions } from './control-security.ts';
 import { BindError, InvalidAddrError } from './errors.ts';
 import { formatListenAddr, parseListenAddr, ListenAddrError, type ListenAddr } from '../config/index.ts';
 import type { ControlLogger } from './logger.ts';
@@ -20,9 +22,15 @@ export interface ControlServerOptions {
   readonly node: NodeInfoProvider;
   /** pino-compatible logger. */
   readonly logger: ControlLogger;
-  /** Per-call auth decision (the auth seam, see auth.ts). Default: {@link allowAll}. */
+  /**
+   * Bearer token, TLS/mTLS, and the explicit `insecure` opt-out. Off loopback, with neither a
+   * token, nor mTLS, nor a custom `authorize`, the server refuses to start
+   * ({@link InsecureListenError}) unless `auth.insecure` is true (then it warns).
+   */
+  readonly auth?: ControlAuthOptions;
+  /** Per-call auth decision (the auth seam, see auth.ts), combined with `auth.token`. Default: allow. */
   readonly authorize?: CallAuthorizer;
-  /** Transport credentials. Default: insecure (plaintext HTTP/2). mTLS goes here. */
+  /** Transport credentials, used when `auth.tls` is not set. Default: insecure (plaintext HTTP/2). */
   readonly credentials?: grpc.ServerCredentials;
   /** Directory holding `edgegw/v1/*.proto`. Default: {@link resolveProtoDir}. */
   readonly protoDir?: string;
@@ -57,8 +65,9 @@ type Implementations = Record<string, grpc.UntypedServiceImplementation>;
  * Starts the gRPC control plane: edgegw.v1 services, grpc.health.v1 and server
  * reflection (v1 and v1alpha) on one port.
  *
- * @throws InvalidAddrError for a malformed `addr`, ProtoLoadError when the protos
- *   cannot be found or parsed, BindError when the address cannot be bound.
+ * @throws InvalidAddrError for a malformed `addr`, InsecureListenError off loopback
+ *   without auth, ProtoLoadError when the protos cannot be found or parsed, BindError when
+ *   the address cannot be bound.
  *
  * @example
  * const control = await startControlServer({
@@ -79,6 +88,11 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     throw err;
   }
   const { logger } = opts;
+  // Before anything is loaded or bound: an unauthenticated off-loopback listener never starts.
+  const security = resolveControlSecurity(listen.host, opts.addr, opts.auth ?? {}, {
+    authorize: opts.authorize,
+    credentials: opts.credentials,
+  });
   const protos = loadControlProtos(opts.protoDir);
 
   let address = formatListenAddr(listen);
@@ -95,7 +109,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const drain = createStreamDrain();
   // Interceptors run in order for each call: auth decides first; the drain only tracks calls.
   const server = new grpc.Server({
-    interceptors: [authInterceptor(opts.authorize ?? allowAll, logger), drain.interceptor],
+    interceptors: [authInterceptor(security.authorize, logger), drain.interceptor],
   });
   for (const name of served) {
     const impl = implementations[name];
@@ -108,7 +122,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     services: [...served, HEALTH_SERVICE],
   }).addToServer(server);
 
-  const credentials = opts.credentials ?? grpc.ServerCredentials.createInsecure();
+  const credentials = security.credentials;
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
@@ -121,11 +135,15 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   address = formatListenAddr({ host: listen.host, port });
   health.setServing(true);
 
-  const insecure = opts.credentials === undefined;
-  if (insecure && !isLoopback(listen.host)) {
-    logger.warn({ address }, 'gRPC control plane listens off loopback with no TLS and no auth');
+  if (security.unauthenticated && !isLoopbackHost(listen.host)) {
+    // Only reachable with auth.insecure: true (resolveControlSecurity refuses otherwise).
+    logger.warn(
+      { address },
+      'INSECURE: gRPC control plane listens off loopback with no auth (grpc.insecure is set); ' +
+        'anyone who reaches this port can change streams and kick viewers',
+    );
   }
-  logger.info({ address, services: served, tls: !insecure }, 'gRPC control plane listening');
+  logger.info({ address, services: served, ...security.mode }, 'gRPC control plane listening');
 
   let closing: Promise<void> | undefined;
   let detachSignal = (): void => {};
@@ -167,9 +185,4 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     },
     close,
   };
-}
-
-/** 127.0.0.0/8, ::1 and "localhost" (RFC 6761 §6.3). */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -5,7 +5,8 @@
  */
 
 /** Stable codes of every control-plane error. */
-export type ControlErrorCode = 'CONTROL_INVALID_ADDR' | 'CONTROL_PROTO_LOAD' | 'CONTROL_BIND_FAILED';
+export type ControlErrorCode =
+  'CONTROL_INVALID_ADDR' | 'CONTROL_PROTO_LOAD' | 'CONTROL_BIND_FAILED' | 'CONTROL_INSECURE_LISTEN';
 
 /** Base of every control-plane error: a stable `code` and an optional `cause`. */
 export class ControlError extends Error {
@@ -47,6 +48,26 @@ export class BindError extends ControlError {
   constructor(addr: string, options?: { cause?: unknown }) {
     const detail = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
     super('CONTROL_BIND_FAILED', `cannot listen for gRPC on ${addr}${detail}`, options);
+    this.addr = addr;
+  }
+}
+
+/**
+ * Refusal to listen off loopback with no authentication (no bearer token, no mTLS) when
+ * `insecure` was not set: anyone who reaches the port could add streams and kick viewers.
+ */
+export class InsecureListenError extends ControlError {
+  /** The listen address as given. */
+  readonly addr: string;
+  constructor(addr: string) {
+    super(
+      'CONTROL_INSECURE_LISTEN',
+      `refusing to listen for gRPC on ${addr} without authentication: it is not a loopback address. ` +
+        'Set a bearer token (grpc.token / EDGEGW_GRPC_TOKEN or EDGEGW_GRPC_TOKEN_FILE), or mTLS ' +
+        '(grpc.tls.cert, grpc.tls.key and grpc.tls.clientCa / EDGEGW_GRPC_TLS_CERT, EDGEGW_GRPC_TLS_KEY, ' +
+        'EDGEGW_GRPC_TLS_CLIENT_CA), or bind 127.0.0.1, or set grpc.insecure: true (EDGEGW_GRPC_INSECURE=1) ' +
+        'to accept unauthenticated control from the network',
+    );
     this.addr = addr;
   }
 }

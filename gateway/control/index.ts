@@ -15,6 +15,9 @@ export type {
 } from './node-info.ts';
 export { allowAll, authInterceptor } from './auth.ts';
 export type { AuthDecision, CallAuthorizer, CallInfo } from './auth.ts';
+export { bearerTokenAuthorizer, isOpenMethod, OPEN_METHOD_PREFIXES } from './bearer-token.ts';
+export { isLoopbackHost, resolveControlSecurity } from './control-security.ts';
+export type { ControlAuthOptions, ControlSecurity, ControlTls } from './control-security.ts';
 export type { ControlLogger } from './logger.ts';
 export {
   CONTROL_PACKAGE,
@@ -25,5 +28,5 @@ export {
 } from './proto-package.ts';
 export type { ControlProtos } from './proto-package.ts';
 export { NODE_SERVICE } from './node-service.ts';
-export { ControlError, InvalidAddrError, ProtoLoadError, BindError } from './errors.ts';
+export { ControlError, InvalidAddrError, ProtoLoadError, BindError, InsecureListenError } from './errors.ts';
 export type { ControlErrorCode } from './errors.ts';
