@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { formatListenAddr, advertisedIps, type Config } from './config/index.ts';
+import { formatListenAddr, advertisedIps, readGrpcAuth, type Config } from './config/index.ts';
 import { createLogger, registerProcessMetrics, startTelemetry, type Logger } from './telemetry/index.ts';
 import { createHttpApp, startHttpServer, WhepSessions } from './http/index.ts';
 import { startControlServer, processNodeInfo } from './control/index.ts';
@@ -94,6 +94,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
     const control = await startControlServer({
       addr: formatListenAddr(config.grpc.addr),
+      auth: readGrpcAuth(config.grpc),
       node: processNodeInfo(() => ({
         version: VERSION,
         nodeId,
