@@ -22,6 +22,8 @@ export interface BaseConnInit {
   maxDatagram?: number;
   /** Name used in error messages (`'udp conn'`, `'pipe'`). */
   what?: string;
+  /** Datagrams kept while no handler has been set yet (oldest dropped first). Default 32; 0 drops. */
+  maxPending?: number;
 }
 
 /**
@@ -47,6 +49,13 @@ export abstract class BaseConn implements DatagramConn {
   protected readonly maxDatagram: number;
   protected readonly what: string;
   private handler: DatagramHandler | undefined;
+  /**
+   * Datagrams that arrived before the first handler was set. A layer is often wired a moment after
+   * its conn exists (DTLS starts on a demux class after ICE selects a pair), and the peer's first
+   * flight must not be lost in that gap: dropping it costs a full retransmission timeout (1 s in DTLS).
+   */
+  private pending: { data: Uint8Array; from: Addr }[] | undefined = [];
+  private readonly maxPending: number;
   private closeHandlers: CloseHandler[] = [];
   private isClosed = false;
   private closeError: Error | undefined;
@@ -56,6 +65,7 @@ export abstract class BaseConn implements DatagramConn {
     this.remoteAddr = init.remoteAddr;
     this.maxDatagram = init.maxDatagram ?? Number.POSITIVE_INFINITY;
     this.what = init.what ?? 'conn';
+    this.maxPending = init.maxPending ?? 32;
   }
 
   get closed(): boolean {
@@ -86,6 +96,9 @@ export abstract class BaseConn implements DatagramConn {
 
   onData(handler: DatagramHandler): void {
     this.handler = handler;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) for (const p of pending) if (this.handler === handler) this.deliver(p.data, p.from);
   }
 
   onClose(handler: CloseHandler): void {
@@ -98,6 +111,7 @@ export abstract class BaseConn implements DatagramConn {
     this.isClosed = true;
     this.closeError = err;
     this.handler = undefined;
+    this.pending = undefined;
     const handlers = this.closeHandlers;
     this.closeHandlers = [];
     let first: unknown;
@@ -123,12 +137,22 @@ export abstract class BaseConn implements DatagramConn {
   }
 
   /**
-   * Hands one received datagram to the handler (the producer gives up `data`). Returns false and
-   * counts a drop when the conn is closed or has no handler.
+   * Hands one received datagram to the handler (the producer gives up `data`); before the first
+   * handler is set it waits in a small bounded queue. Returns false and counts a drop when the conn
+   * is closed or its handler was removed.
    */
   deliver(data: Uint8Array, from: Addr): boolean {
     const h = this.handler;
     if (h === undefined) {
+      // Before the first handler (never after close): keep a few, dropping the oldest.
+      if (this.pending && !this.isClosed && this.maxPending > 0) {
+        if (this.pending.length >= this.maxPending) {
+          this.pending.shift();
+          this.stats.dropped++;
+        }
+        this.pending.push({ data, from });
+        return true;
+      }
       this.stats.dropped++;
       return false;
     }

@@ -88,12 +88,31 @@ t.test('custom addresses and size limit; connected conns refuse another destinat
   t.equal(n, 1, 'an explicit destination equal to the remote is fine');
 });
 
-t.test('datagrams without a handler are counted as dropped', async (t) => {
+t.test('datagrams before the first handler wait in a bounded queue; the oldest are dropped', async (t) => {
+  const [a, b] = createPipe();
+  for (let i = 0; i < 40; i++) a.send(new Uint8Array([i]));
+  t.equal(a.stats.sent, 40);
+  t.equal(b.stats.dropped, 8, '32 kept, 8 oldest dropped');
+  t.equal(b.stats.received, 0);
+  const got: number[] = [];
+  b.onData((d) => got.push(d[0]!));
+  t.same(
+    got,
+    Array.from({ length: 32 }, (_, i) => i + 8),
+    'the newest 32 arrive, in order, on onData',
+  );
+  t.equal(b.stats.received, 32);
+});
+
+t.test('a closed conn drops what arrives and keeps nothing', async (t) => {
   const [a, b] = createPipe();
   a.send(new Uint8Array([1]));
-  t.equal(b.stats.dropped, 1);
+  b.close();
+  a.send(new Uint8Array([2])); // the other end stays open, as a UDP peer would
+  const got: number[] = [];
+  b.onData((d) => got.push(d[0]!));
+  t.same(got, [], 'the queued datagram went with the close');
   t.equal(b.stats.received, 0);
-  t.equal(a.stats.sent, 1);
 });
 
 t.test('a close listener that throws does not stop the others', async (t) => {
