@@ -18,9 +18,9 @@ const udpNet = createUdpNet({ unref: false });
 const key = (a: Addr | undefined) => (a ? addrKey(a) : 'none');
 const once = (conn: DatagramConn) => new Promise<Uint8Array>((resolve) => conn.onData((d) => resolve(d)));
 
-async function pair(t: { teardown(fn: () => void): void }, lite: boolean) {
-  const ca = await udpNet.listenUdp('127.0.0.1', 0);
-  const cb = await udpNet.listenUdp('127.0.0.1', 0);
+async function pair(t: { teardown(fn: () => void): void }, lite: boolean, ip = '127.0.0.1') {
+  const ca = await udpNet.listenUdp(ip, 0);
+  const cb = await udpNet.listenUdp(ip, 0);
   const a = new IceAgent({ clock: systemClock, conn: ca, role: 'controlling' });
   const b = new IceAgent({ clock: systemClock, conn: cb, role: 'controlled', lite });
   t.teardown(() => {
@@ -56,6 +56,17 @@ for (const lite of [true, false]) {
     t.ok(ca.closed && cb.closed);
   });
 }
+
+t.test('loopback UDP over IPv6 (::1)', async (t) => {
+  const { a, b, cb } = await pair(t, true, '::1');
+  a.start();
+  b.start();
+  const x = await a.connected;
+  await b.connected;
+  t.equal(key(x.remoteAddr), key(cb.localAddr));
+  t.equal(a.selectedPair?.remoteAddr.family, 'IPv6');
+  t.equal(a.selectedPair?.mappedAddr?.address, '::1', 'XOR-MAPPED-ADDRESS over IPv6');
+});
 
 t.test('two lite sessions on one UdpMux port, routed by ufrag via routeKey', async (t) => {
   const shared = await udpNet.listenUdp('127.0.0.1', 0);

@@ -377,3 +377,22 @@ t.test('a lite agent nominated before start() selects when it starts', async (t)
   vnet.close();
   t.equal(clock.pending, 0);
 });
+
+t.test('an AbortSignal closes the agent; a throwing state listener does not break it', async (t) => {
+  const ac = new AbortController();
+  const { clock, vnet, a, b } = await setup({ b: { lite: true, signal: ac.signal } });
+  b.agent.onStateChange(() => {
+    throw new Error('listener bug');
+  });
+  a.agent.start();
+  b.agent.start();
+  clock.advance(500);
+  t.equal(b.agent.state, 'connected');
+  t.equal(b.agent.conn, await b.agent.connected, 'agent.conn is the connected conn');
+  ac.abort();
+  t.equal(b.agent.state, 'closed');
+  t.ok(b.conn.closed);
+  a.agent.close();
+  vnet.close();
+  t.equal(clock.pending, 0);
+});

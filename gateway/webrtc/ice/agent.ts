@@ -72,6 +72,8 @@ export interface IceAgentOptions {
   disconnectedTimeout?: number;
   /** State `failed` (ICE_TIMEOUT) when nothing is selected this long after start(); default 30000 ms. */
   connectTimeout?: number;
+  /** Closes the agent when aborted (DESIGN: every resource accepts an AbortSignal). */
+  signal?: AbortSignal;
   /** Close `conn` when the agent closes; default true. */
   closeConn?: boolean;
   /** SOFTWARE attribute for outgoing messages; default none. */
@@ -148,7 +150,7 @@ export class IceAgent {
   error: IceError | undefined;
 
   private readonly clock: Clock;
-  private readonly conn: DatagramConn;
+  private readonly io: DatagramConn;
   private readonly log: IceLogger;
   private readonly o: Required<
     Pick<
@@ -202,7 +204,7 @@ export class IceAgent {
 
   constructor(opts: IceAgentOptions) {
     this.clock = opts.clock;
-    this.conn = opts.conn;
+    this.io = opts.conn;
     this.log = opts.logger ?? noopLogger;
     this.lite = opts.lite ?? false;
     if (this.lite && opts.role !== 'controlled') {
@@ -232,7 +234,7 @@ export class IceAgent {
     });
     this.localKey = shortTermKey(this.localCredentials.pwd);
     this.tieBreaker = opts.tieBreaker ?? randomTieBreaker();
-    const hosts = opts.localCandidates ?? [this.conn.localAddr];
+    const hosts = opts.localCandidates ?? [this.io.localAddr];
     if (hosts.length === 0) throw new IceError('ICE_BAD_CONFIG', 'no local candidates');
     this.locals = hosts.map((a, i) => {
       if (a.address === '0.0.0.0' || a.address === '::') {
@@ -255,8 +257,17 @@ export class IceAgent {
     });
     // Nobody may be awaiting yet; the rejection is still delivered to those who do.
     this.connected.catch(() => undefined);
-    this.conn.onData((data, from) => this.onDatagram(data, from));
-    this.conn.onClose((err) => this.close(err));
+    this.io.onData((data, from) => this.onDatagram(data, from));
+    this.io.onClose((err) => this.close(err));
+    const signal = opts.signal;
+    if (signal) {
+      const onAbort = () => this.close(signal.reason instanceof Error ? signal.reason : undefined);
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.onStateChange((s) => s === 'closed' && signal.removeEventListener('abort', onAbort));
+      }
+    }
   }
 
   get state(): IceState {
@@ -265,6 +276,11 @@ export class IceAgent {
 
   get role(): IceRole {
     return this.roleValue;
+  }
+
+  /** The connected conn, once a pair is selected (the value {@link connected} resolves with). */
+  get conn(): DatagramConn | undefined {
+    return this.iceConn;
   }
 
   /** The pair data flows on, once one is selected. */
@@ -364,7 +380,7 @@ export class IceAgent {
     this.iceConn?.shutdown(err);
     this.rejectConnected(e);
     this.early = [];
-    if (this.o.closeConn) this.conn.close();
+    if (this.o.closeConn) this.io.close();
   }
 
   // ---- datagrams -------------------------------------------------------------------------------
@@ -814,9 +830,16 @@ export class IceAgent {
     this.nominationTimer = undefined;
     this.tickTimer?.cancel();
     this.tickTimer = undefined;
+    // §8.1.2: with a pair nominated, checks on the other pairs stop (no more retransmits).
+    for (const [key, o] of this.outstanding) {
+      if (o.kind === 'check' && o.pair !== p) {
+        o.tx?.finish();
+        this.outstanding.delete(key);
+      }
+    }
     const conn = new IceConn(
       {
-        localAddr: this.conn.localAddr,
+        localAddr: this.io.localAddr,
         selectedRemote: () => this.selected?.remoteAddr,
         sendData: (d) => this.sendData(d),
         close: (err) => this.close(err),
@@ -842,7 +865,7 @@ export class IceAgent {
     const p = this.selected;
     if (!p) return;
     this.stats.dataSent++;
-    this.conn.send(data, p.remoteAddr);
+    this.io.send(data, p.remoteAddr);
   }
 
   private switchRole(role: IceRole): void {
@@ -948,12 +971,19 @@ export class IceAgent {
 
   private setState(to: IceState, err?: IceError): void {
     this.stateValue = nextIceState(this.stateValue, to);
-    for (const fn of [...this.listeners]) fn(to, err);
+    for (const fn of [...this.listeners]) {
+      // A listener's bug must not break the state machine or the datagram handler that got here.
+      try {
+        fn(to, err);
+      } catch (e) {
+        this.log.warn({ err: e }, 'ICE state listener threw');
+      }
+    }
   }
 
   private transmit(bytes: Uint8Array, to: Addr): void {
     try {
-      this.conn.send(bytes, to);
+      this.io.send(bytes, to);
     } catch (e) {
       if (e instanceof TransportClosedError) this.close(e);
       else throw e;
