@@ -244,6 +244,21 @@ export class ServerHandshake implements HandshakeRole {
       findExtension(ext, ExtensionType.renegotiationInfo) !== undefined ||
       ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
 
+    const versions = findExtension(ext, ExtensionType.supportedVersions);
+    options.logger?.debug(
+      {
+        helloBytes: msg.body.length,
+        // RFC 8446 §4.2.1: a 1-byte length then uint16 versions; shown for diagnostics only.
+        supportedVersions: versions
+          ? [...versions.data.subarray(1)].map((b) => b.toString(16)).join('')
+          : undefined,
+        suite: suite.name,
+        group,
+        srtpProfile,
+        ems,
+      },
+      'dtls ClientHello accepted',
+    );
     session.suite = suite;
     session.clientRandom = Uint8Array.from(ch.random);
     session.serverRandom = helloRandom();
