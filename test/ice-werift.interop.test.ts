@@ -70,6 +70,19 @@ t.test('werift full controlling -> our ICE-lite agent (the gateway answer side)'
   ours.send(new Uint8Array([0x17, 0xfe, 0xfd, 9]));
   t.same([...(await back)], [0x17, 0xfe, 0xfd, 9]);
   t.ok(lite.stats.checksReceived >= 1);
+
+  // RFC 7675 from a real peer: werift's consent checks (every 4-6 s) keep the lite side fresh past
+  // its 7.5 s `disconnected` threshold, and our answers keep werift's consent.
+  const before = lite.stats.checksReceived;
+  const states: string[] = [];
+  lite.onStateChange((s) => states.push(s));
+  await new Promise((r) => setTimeout(r, 13_000)); // two werift intervals of at most 6 s
+  t.ok(
+    lite.stats.checksReceived - before >= 2,
+    `${lite.stats.checksReceived - before} consent checks answered`,
+  );
+  t.same(states, [], 'lite side never left connected');
+  t.equal(w.state, 'connected');
 });
 
 t.test('our full controlling agent -> werift full controlled', async (t) => {
