@@ -286,6 +286,8 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
     this.rtxTimer?.cancel();
     this.hsTimer?.cancel();
     this.st = 'connected';
+    // The transcript served Finished and CertificateVerify; nothing needs it any more.
+    this.session.resetTranscript();
     this.options.logger?.debug(
       { suite: this.cipherSuite, srtp: this.selectedSrtpProfile, ems: this.session.extendedMasterSecret },
       'dtls connected',
