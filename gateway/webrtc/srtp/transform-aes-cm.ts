@@ -43,7 +43,7 @@ export class AesCmTransform implements SrtpTransform {
     this.rtcpKeystream = new AesCmKeystream(keys.rtcpKey, keys.rtcpSalt);
     this.rtpHmac = new HmacSha1(keys.rtpAuthKey);
     this.rtcpHmac = new HmacSha1(keys.rtcpAuthKey, 256);
-    this.batch = Math.max(1, keystreamBatch | 0);
+    this.batch = Math.min(64, Math.max(1, keystreamBatch | 0));
   }
 
   /**
