@@ -3,11 +3,20 @@ import {
   addrKey,
   ManualClock,
   Prng,
+  UdpMux,
   VNet,
   type DatagramConn,
   type LinkConditions,
 } from '../transport/index.ts';
-import { IceAgent, IceError, formatCandidate, type IceAgentOptions, type IceState } from './index.ts';
+import {
+  IceAgent,
+  IceError,
+  formatCandidate,
+  generateCredentials,
+  routeKey,
+  type IceAgentOptions,
+  type IceState,
+} from './index.ts';
 
 interface Side {
   agent: IceAgent;
@@ -396,3 +405,73 @@ t.test('an AbortSignal closes the agent; a throwing state listener does not brea
   vnet.close();
   t.equal(clock.pending, 0);
 });
+
+t.test(
+  'gateway shape on the vnet: three browsers behind NATs, one lite agent each on one UdpMux port, 10% loss',
+  async (t) => {
+    const clock = new ManualClock();
+    const vnet = new VNet({
+      clock,
+      seed: 11,
+      defaults: { delayMs: 15, jitterMs: 5, loss: 0.1, duplicate: 0.05 },
+    });
+    const gwHost = vnet.host('198.51.100.7');
+    const mux = new UdpMux(await gwHost.listenUdp('0.0.0.0', 8189), { routeKey });
+    const rng = new Prng(5);
+    const sessions = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const nat = vnet.nat({ publicIp: `203.0.113.${i}` });
+        const conn = await vnet.host('192.168.1.20', { behind: nat }).listenUdp('0.0.0.0', 0);
+        const cred = generateCredentials();
+        const gw = new IceAgent({
+          clock,
+          conn: mux.endpoint(cred.ufrag),
+          role: 'controlled',
+          lite: true,
+          localUfrag: cred.ufrag,
+          localPwd: cred.pwd,
+          localCandidates: [{ address: '198.51.100.7', port: 8189, family: 'IPv4' }],
+          random: () => rng.next(),
+        });
+        const browser = new IceAgent({ clock, conn, role: 'controlling', random: () => rng.next() });
+        browser.setRemoteCredentials(cred.ufrag, cred.pwd);
+        gw.setRemoteCredentials(browser.localCredentials.ufrag, browser.localCredentials.pwd);
+        for (const c of gw.localCandidates()) browser.addRemoteCandidate(c);
+        gw.addRemoteCandidate(
+          `candidate:1 1 udp 2122260223 ${i}aaaaaaa-0000-4000-8000-000000000000.local 5000 typ host`,
+        );
+        gw.start();
+        browser.start();
+        return { gw, browser, i };
+      }),
+    );
+    clock.advance(10_000);
+    for (const { gw, browser, i } of sessions) {
+      t.equal(gw.state, 'connected', `session ${i}`);
+      t.equal(
+        gw.selectedPair?.remoteAddr.address,
+        `203.0.113.${i}`,
+        `session ${i} selected its own browser's NAT`,
+      );
+      const up = await gw.connected;
+      let got = 0;
+      up.onData(() => got++);
+      const down = await browser.connected;
+      for (let k = 0; k < 20; k++) down.send(new Uint8Array([0x80, k]));
+      clock.advance(100);
+      t.ok(got >= 12, `session ${i}: ${got} of 20 datagrams through the mux`);
+    }
+    clock.advance(60_000);
+    t.ok(
+      sessions.every((s) => !['failed', 'closed'].includes(s.gw.state)),
+      'consent holds on every session',
+    );
+    for (const s of sessions) {
+      s.browser.close();
+      s.gw.close();
+    }
+    mux.close();
+    vnet.close();
+    t.equal(clock.pending, 0);
+  },
+);
