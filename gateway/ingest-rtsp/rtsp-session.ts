@@ -1,0 +1,416 @@
+import type { Clock, DatagramConn, Net, Timer } from '../webrtc/transport/index.ts';
+import type { ByteStream, Dialer } from './byte-stream.ts';
+import { describeBase } from './control-url.ts';
+import { RtspError, toRtspError } from './errors.ts';
+import { silentLogger, type RtspLogger } from './logger.ts';
+import { bodyText, type RtspResponse } from './message.ts';
+import type { MessageLimits } from './message-parser.ts';
+import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
+import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
+import { parseSessionDescription, type SessionDescriptionInfo } from './session-description.ts';
+import { parseSessionHeader } from './session-header.ts';
+import { nextSessionState, type SessionEvent, type SessionState } from './session-state.ts';
+import type { RtspTrack } from './track.ts';
+import { formatTransport, parseTransport, type TransportSpec } from './transport-header.ts';
+
+export type RtspTransport = 'tcp' | 'udp';
+
+/** A track as set up: how its packets arrive. */
+export interface SetupTrack {
+  track: RtspTrack;
+  transport: RtspTransport;
+  /** TCP: the interleaved channels (RTP, RTCP). */
+  channels?: [number, number];
+  /** UDP: our ports and the camera's. */
+  clientPorts?: [number, number];
+  serverPorts?: [number, number];
+  /** The SSRC the camera announced in Transport, if it did. */
+  ssrc?: number;
+}
+
+export type PacketKind = 'rtp' | 'rtcp';
+
+export interface RtspSessionOptions {
+  /** `rtsp://[user:pass@]host[:port]/path` */
+  url: string;
+  /** Credentials from config; those in the URL win when both are given. */
+  credentials?: RtspCredentials;
+  /** Default `tcp` (interleaved): the most reliable through NAT and Wi-Fi. */
+  transport?: RtspTransport;
+  clock: Clock;
+  dialer: Dialer;
+  /** Needed for `transport: 'udp'` (webrtc/transport's `udpNet`). */
+  net?: Net;
+  /** Where UDP receivers bind (default `0.0.0.0`). */
+  udpBindAddress?: string;
+  userAgent?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Keepalive period; default half the session timeout the camera announced (RFC 2326 §12.37). */
+  keepaliveIntervalMs?: number;
+  /** 3xx redirects followed before giving up (default 3). */
+  maxRedirects?: number;
+  /** Which tracks to SETUP (default all). */
+  selectTrack?: (track: RtspTrack) => boolean;
+  limits?: Partial<MessageLimits>;
+  logger?: RtspLogger;
+  onPacket: (track: SetupTrack, payload: Uint8Array, kind: PacketKind) => void;
+  onRequest?: (entry: RequestLogEntry) => void;
+  cnonce?: () => string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 305, 307]);
+
+function statusError(method: string, url: string, res: RtspResponse): RtspError {
+  const what = `${method} ${maskUrl(url)}: ${res.status} ${res.reason}`;
+  if (res.status === 404) return new RtspError('RTSP_NOT_FOUND', what, { status: 404 });
+  return new RtspError('RTSP_STATUS', what, { status: res.status });
+}
+
+/**
+ * One RTSP session with one camera: connect, OPTIONS, DESCRIBE (following redirects), SETUP every
+ * selected track, PLAY, keep it alive, TEARDOWN on close. It does not retry: `RtspSource` does.
+ *
+ * @example
+ * const s = new RtspSession({ url, clock: systemClock, dialer: tcpDialer, onPacket: (t, p) => … });
+ * await s.start();          // resolves once playing
+ * s.onEnd((err) => …);       // EOF, failed keepalive, socket error
+ * await s.close();           // TEARDOWN, then the socket
+ */
+export class RtspSession {
+  private stateValue: SessionState = 'init';
+  private readonly opts: RtspSessionOptions;
+  private readonly log: RtspLogger;
+  private conn: RtspConnection | undefined;
+  private readonly udpConns: DatagramConn[] = [];
+  private keepaliveTimer: Timer | undefined;
+  private endHandlers: Array<(err: RtspError) => void> = [];
+  private ended: RtspError | undefined;
+  private closing = false;
+  private byChannel: Array<{ st: SetupTrack; kind: PacketKind } | undefined> = [];
+  /** Final URL after redirects (no credentials). */
+  url: string;
+  description: SessionDescriptionInfo | undefined;
+  readonly setup: SetupTrack[] = [];
+  /** Methods the camera listed in `Public` (RFC 2326 §12.28). */
+  publicMethods: string[] = [];
+  sessionId: string | undefined;
+  sessionTimeoutSec = 60;
+  keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
+  private credentials: RtspCredentials | undefined;
+
+  constructor(options: RtspSessionOptions) {
+    this.opts = options;
+    this.log = options.logger ?? silentLogger;
+    const parsed = parseRtspUrl(options.url);
+    this.url = parsed.url;
+    this.credentials = parsed.credentials ?? options.credentials;
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  /** The auth scheme the camera asked for, if any. */
+  get authScheme(): string | undefined {
+    return this.conn?.authScheme;
+  }
+
+  private go(event: SessionEvent): void {
+    this.stateValue = nextSessionState(this.stateValue, event);
+  }
+
+  /** Runs once when a started session ends without `close()`: EOF, socket error, failed keepalive. */
+  onEnd(handler: (err: RtspError) => void): void {
+    if (this.ended) handler(this.ended);
+    else this.endHandlers.push(handler);
+  }
+
+  /** Connects and plays. Rejects with an `RtspError` (the session is then closed). */
+  async start(): Promise<void> {
+    try {
+      await this.negotiate();
+    } catch (err) {
+      const e = toRtspError(err, 'RTSP_PROTOCOL', 'session failed');
+      await this.close();
+      throw e;
+    }
+  }
+
+  private async negotiate(): Promise<void> {
+    const maxRedirects = this.opts.maxRedirects ?? 3;
+    let redirects = 0;
+    this.go('connect');
+    for (;;) {
+      const conn = await this.connect();
+      const options = await conn.request('OPTIONS', this.url);
+      if (this.closing) throw new RtspError('RTSP_CLOSED', 'closed');
+      let next = this.redirectTarget('OPTIONS', options);
+      if (next === undefined) {
+        // Cameras that refuse OPTIONS (405/501) still serve DESCRIBE: only 401/404 are final here.
+        if (options.status === 404) throw statusError('OPTIONS', this.url, options);
+        this.publicMethods = (options.headers.get('public') ?? '')
+          .split(',')
+          .map((m) => m.trim().toUpperCase())
+          .filter((m) => m !== '');
+        this.keepaliveMethod = this.publicMethods.includes('GET_PARAMETER') ? 'GET_PARAMETER' : 'OPTIONS';
+        this.go('options-ok');
+        const describe = await conn.request('DESCRIBE', this.url, { Accept: 'application/sdp' });
+        if (this.closing) throw new RtspError('RTSP_CLOSED', 'closed');
+        next = this.redirectTarget('DESCRIBE', describe);
+        if (next === undefined) {
+          if (describe.status < 200 || describe.status >= 300)
+            throw statusError('DESCRIBE', this.url, describe);
+          const base = describeBase(
+            this.url,
+            describe.headers.get('content-base'),
+            describe.headers.get('content-location'),
+          );
+          this.description = parseSessionDescription(bodyText(describe), base);
+          this.go('describe-ok');
+          break;
+        }
+      }
+      if (++redirects > maxRedirects) {
+        throw new RtspError(
+          'RTSP_REDIRECT_LIMIT',
+          `more than ${maxRedirects} redirects from ${maskUrl(this.url)}`,
+        );
+      }
+      this.log.info({ from: maskUrl(this.url), to: maskUrl(next) }, 'rtsp redirect');
+      conn.close();
+      const target = parseRtspUrl(next);
+      this.url = target.url;
+      if (target.credentials) this.credentials = target.credentials;
+      this.go('redirect');
+    }
+    await this.setupTracks();
+    await this.play();
+  }
+
+  /** The Location of a 3xx reply (RFC 2326 §11.3), resolved; undefined when not a redirect. */
+  private redirectTarget(method: string, res: RtspResponse): string | undefined {
+    if (!REDIRECTS.has(res.status)) return undefined;
+    const location = res.headers.get('location')?.trim();
+    if (!location) {
+      throw new RtspError(
+        'RTSP_REDIRECT_LIMIT',
+        `${method} ${maskUrl(this.url)}: ${res.status} without Location`,
+        {
+          status: res.status,
+        },
+      );
+    }
+    if (/^rtsps?:\/\//i.test(location)) return location;
+    const origin = /^(rtsp:\/\/[^/]+)/i.exec(this.url)?.[1] ?? '';
+    return location.startsWith('/') ? `${origin}${location}` : `${origin}/${location}`;
+  }
+
+  private async connect(): Promise<RtspConnection> {
+    const { host, port } = parseRtspUrl(this.url);
+    const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
+    const abort = new AbortController();
+    let timer: Timer | undefined;
+    let stream: ByteStream;
+    try {
+      stream = await Promise.race([
+        this.opts.dialer(host, port, abort.signal),
+        new Promise<never>((_, reject) => {
+          timer = this.opts.clock.setTimer(timeoutMs, () => {
+            abort.abort();
+            reject(
+              new RtspError('RTSP_TIMEOUT', `connect to ${maskUrl(this.url)}: no answer in ${timeoutMs} ms`),
+            );
+          });
+        }),
+      ]);
+    } catch (err) {
+      throw toRtspError(err, 'RTSP_CONNECT', `connect to ${host}:${port} failed`);
+    } finally {
+      timer?.cancel();
+    }
+    if (this.closing) {
+      stream.close();
+      throw new RtspError('RTSP_CLOSED', 'closed');
+    }
+    const conn = new RtspConnection(stream, {
+      clock: this.opts.clock,
+      credentials: this.credentials,
+      userAgent: this.opts.userAgent,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      limits: this.opts.limits,
+      cnonce: this.opts.cnonce,
+      onRequest: (e) => {
+        this.log.debug({ ...e }, 'rtsp request');
+        this.opts.onRequest?.(e);
+      },
+      onParseError: (e) => this.log.warn({ code: e.code, err: e.message }, 'rtsp: dropped a broken message'),
+      acceptChannel: (c) => this.byChannel[c] !== undefined,
+      onData: (channel, payload) => {
+        const route = this.byChannel[channel];
+        if (route) this.opts.onPacket(route.st, payload, route.kind);
+      },
+    });
+    conn.onClose((err) => this.end(err));
+    this.conn = conn;
+    return conn;
+  }
+
+  private async setupTracks(): Promise<void> {
+    const conn = this.conn as RtspConnection;
+    const info = this.description as SessionDescriptionInfo;
+    const select = this.opts.selectTrack ?? (() => true);
+    const tracks = info.tracks.filter(select);
+    if (tracks.length === 0) throw new RtspError('RTSP_SDP', 'no track selected for SETUP');
+    const transport = this.opts.transport ?? 'tcp';
+    for (const [i, track] of tracks.entries()) {
+      let st: SetupTrack;
+      let request: string;
+      let udp: [DatagramConn, DatagramConn] | undefined;
+      if (transport === 'tcp') {
+        st = { track, transport, channels: [2 * i, 2 * i + 1] };
+        request = formatTransport({ lower: 'TCP', interleaved: [2 * i, 2 * i + 1] });
+      } else {
+        udp = await this.bindUdpPair();
+        const ports: [number, number] = [udp[0].localAddr.port, udp[1].localAddr.port];
+        st = { track, transport, clientPorts: ports };
+        request = formatTransport({ lower: 'UDP', clientPort: ports });
+      }
+      const res = await conn.request('SETUP', track.control, { Transport: request });
+      if (res.status < 200 || res.status >= 300) throw statusError('SETUP', track.control, res);
+      const session = parseSessionHeader(res.headers.get('session'));
+      if (!session && !this.sessionId) {
+        throw new RtspError('RTSP_PROTOCOL', `SETUP ${maskUrl(track.control)}: reply without Session`);
+      }
+      if (session && !this.sessionId) {
+        this.sessionId = session.id;
+        this.sessionTimeoutSec = session.timeoutSec;
+        conn.sessionId = session.id;
+      }
+      const reply: TransportSpec | undefined = parseTransport(res.headers.get('transport'));
+      if (reply?.ssrc !== undefined) st.ssrc = reply.ssrc;
+      if (transport === 'tcp') {
+        if (reply && reply.lower !== 'TCP') {
+          throw new RtspError('RTSP_PROTOCOL', `SETUP: asked for TCP, camera answered ${reply.protocol}`);
+        }
+        // Cameras may pick other channels; believe the reply, else ours stand.
+        if (reply?.interleaved) st.channels = reply.interleaved;
+        const [rtp, rtcp] = st.channels as [number, number];
+        this.byChannel[rtp] = { st, kind: 'rtp' };
+        this.byChannel[rtcp] = { st, kind: 'rtcp' };
+      } else {
+        if (reply?.lower === 'TCP') {
+          throw new RtspError('RTSP_PROTOCOL', 'SETUP: asked for UDP, camera answered TCP');
+        }
+        if (reply?.serverPort) st.serverPorts = reply.serverPort;
+        const [rtpConn, rtcpConn] = udp as [DatagramConn, DatagramConn];
+        rtpConn.onData((data) => this.opts.onPacket(st, data, 'rtp'));
+        rtcpConn.onData((data) => this.opts.onPacket(st, data, 'rtcp'));
+      }
+      this.setup.push(st);
+      this.go(i === tracks.length - 1 ? 'setup-done' : 'setup-more');
+    }
+  }
+
+  /** Binds an even RTP port and the odd RTCP port above it (RFC 3550 §11). */
+  private async bindUdpPair(): Promise<[DatagramConn, DatagramConn]> {
+    const net = this.opts.net;
+    if (!net) throw new RtspError('RTSP_PROTOCOL', 'UDP transport needs a Net');
+    const address = this.opts.udpBindAddress ?? '0.0.0.0';
+    for (let tries = 0; tries < 20; tries++) {
+      const rtp = await net.listenUdp(address, 0);
+      if (rtp.localAddr.port % 2 !== 0 || rtp.localAddr.port >= 65535) {
+        rtp.close();
+        continue;
+      }
+      try {
+        const rtcp = await net.listenUdp(address, rtp.localAddr.port + 1);
+        this.udpConns.push(rtp, rtcp);
+        return [rtp, rtcp];
+      } catch {
+        rtp.close();
+      }
+    }
+    throw new RtspError('RTSP_CONNECT', 'could not bind an even/odd UDP port pair');
+  }
+
+  private async play(): Promise<void> {
+    const conn = this.conn as RtspConnection;
+    const url = (this.description as SessionDescriptionInfo).aggregateControl;
+    const res = await conn.request('PLAY', url, { Range: 'npt=0.000-' });
+    if (res.status < 200 || res.status >= 300) throw statusError('PLAY', url, res);
+    this.go('play-ok');
+    this.scheduleKeepalive();
+    this.log.info(
+      {
+        url: maskUrl(this.url),
+        transport: this.opts.transport ?? 'tcp',
+        tracks: this.setup.map((s) => s.track.codec),
+        sessionTimeoutSec: this.sessionTimeoutSec,
+        keepalive: this.keepaliveMethod,
+      },
+      'rtsp playing',
+    );
+  }
+
+  /** The keepalive period: configured, else half the session timeout (RFC 2326 §12.37). */
+  get keepaliveIntervalMs(): number {
+    return this.opts.keepaliveIntervalMs ?? Math.max(1000, (this.sessionTimeoutSec * 1000) / 2);
+  }
+
+  private scheduleKeepalive(): void {
+    this.keepaliveTimer = this.opts.clock.setTimer(this.keepaliveIntervalMs, () => {
+      void this.keepalive();
+    });
+  }
+
+  private async keepalive(): Promise<void> {
+    const conn = this.conn;
+    if (!conn || this.stateValue !== 'playing') return;
+    const url = (this.description as SessionDescriptionInfo).aggregateControl;
+    try {
+      const res = await conn.request(this.keepaliveMethod, url);
+      if (this.stateValue !== 'playing') return;
+      if (res.status === 454) {
+        // RFC 2326 §11.3.8 Session Not Found: the camera forgot us.
+        return this.end(new RtspError('RTSP_PROTOCOL', 'keepalive: 454 Session Not Found', { status: 454 }));
+      }
+      if (this.keepaliveMethod === 'GET_PARAMETER' && (res.status === 405 || res.status === 501)) {
+        this.keepaliveMethod = 'OPTIONS';
+      }
+      this.scheduleKeepalive();
+    } catch (err) {
+      this.end(toRtspError(err, 'RTSP_TIMEOUT', 'keepalive failed'));
+    }
+  }
+
+  private end(err: RtspError): void {
+    if (this.ended || this.closing) return;
+    this.ended = err;
+    this.keepaliveTimer?.cancel();
+    const wasStarted = this.stateValue === 'playing';
+    void this.close();
+    if (wasStarted) for (const h of this.endHandlers.splice(0)) h(err);
+  }
+
+  /**
+   * TEARDOWN (when a session exists and the connection lives; bounded by the request timeout),
+   * then closes the socket and the UDP ports. Idempotent; never rejects.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.keepaliveTimer?.cancel();
+    const conn = this.conn;
+    if (this.stateValue !== 'closed') this.stateValue = nextSessionState(this.stateValue, 'close');
+    if (this.stateValue === 'teardown') {
+      if (conn && !conn.closed && this.sessionId && this.description) {
+        // RFC 2326 §10.7: TEARDOWN frees the camera's resources at once instead of at timeout.
+        await conn.request('TEARDOWN', this.description.aggregateControl).catch(() => undefined);
+      }
+      this.go('teardown-done');
+    }
+    conn?.close();
+    for (const c of this.udpConns) c.close();
+  }
+}

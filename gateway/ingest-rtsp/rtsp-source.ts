@@ -1,0 +1,324 @@
+import { EventEmitter } from 'node:events';
+import { systemClock, udpNet, type Clock, type Net, type Timer } from '../webrtc/transport/index.ts';
+import { backoffMs } from './backoff.ts';
+import type { Dialer } from './byte-stream.ts';
+import { RtspError, toRtspError, type RtspErrorCode } from './errors.ts';
+import { silentLogger, type RtspLogger } from './logger.ts';
+import type { MessageLimits } from './message-parser.ts';
+import type { RequestLogEntry } from './rtsp-connection.ts';
+import { RtspSession, type PacketKind, type RtspTransport, type SetupTrack } from './rtsp-session.ts';
+import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
+import { tcpDialer } from './tcp-dialer.ts';
+import type { RtspTrack } from './track.ts';
+
+/** What a source is doing, for `GET /api/streams` and events (reasons never contain credentials). */
+export type SourceState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number; transport: RtspTransport }
+  | { status: 'live'; since: number; transport: RtspTransport; tracks: RtspTrack[] }
+  | { status: 'retrying'; code: RtspErrorCode; reason: string; attempt: number; retryInMs: number }
+  | { status: 'closed' };
+
+export interface RtspSourceOptions {
+  /** `rtsp://[user:pass@]host[:port]/path` */
+  url: string;
+  /** Credentials from config (those in the URL win). */
+  credentials?: RtspCredentials;
+  /** `tcp` (default, interleaved) or `udp` (falls back to TCP when no packet arrives). */
+  transport?: RtspTransport;
+  /** UDP: no packet this long after PLAY switches the source to TCP for good (default 3 s; 0: never). */
+  udpFallbackMs?: number;
+  /** No RTP for this long while live reconnects (default 10 s). */
+  silenceTimeoutMs?: number;
+  /** Backoff bounds (default 1 s … 30 s). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Live this long resets the backoff to its base (default 10 s). */
+  stableAfterMs?: number;
+  clock?: Clock;
+  dialer?: Dialer;
+  net?: Net;
+  udpBindAddress?: string;
+  userAgent?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  maxRedirects?: number;
+  selectTrack?: (track: RtspTrack) => boolean;
+  limits?: Partial<MessageLimits>;
+  logger?: RtspLogger;
+  /** Aborting it closes the source. */
+  signal?: AbortSignal;
+  cnonce?: () => string;
+}
+
+export interface TrackStats {
+  index: number;
+  codec: string;
+  packets: number;
+  bytes: number;
+  rtcpPackets: number;
+}
+
+export interface SourceStats {
+  reconnects: number;
+  udpFallbacks: number;
+  tracks: TrackStats[];
+  lastError: { code: RtspErrorCode; message: string } | undefined;
+}
+
+/** Events of {@link RtspSource}. `packet` is the hot path: no object per packet. */
+export interface RtspSourceEvents {
+  state: [state: SourceState];
+  /** The tracks of each new session (after DESCRIBE/SETUP), before its first packet. */
+  tracks: [tracks: SetupTrack[]];
+  /** One RTP or RTCP packet of a track; `payload` is the receiver's to keep. */
+  packet: [track: SetupTrack, payload: Uint8Array, kind: PacketKind];
+  /** Every failure, also reflected in `state` (not named `error`: no listener must not throw). */
+  failure: [error: RtspError];
+  /** Each finished RTSP request (URL masked). */
+  request: [entry: RequestLogEntry];
+}
+
+/**
+ * A camera as a long-lived source: connects, delivers RTP per track, and reconnects with capped
+ * exponential backoff (1 s … 30 s) on errors, EOF and silence; over UDP it falls back to TCP when
+ * no packet arrives. Time comes from the injected clock.
+ *
+ * @example
+ * const source = new RtspSource({ url: 'rtsp://admin:secret@10.0.0.5/stream1' });
+ * source.on('packet', (track, rtp, kind) => { if (kind === 'rtp') hub.push(track.track.index, rtp); });
+ * source.on('state', (s) => log.info({ url: source.maskedUrl, ...s }, 'camera'));
+ * source.connect();
+ * await source.whenLive(); // rejects with RtspError (e.g. RTSP_AUTH_FAILED) if the attempt fails
+ * await source.close();
+ */
+export class RtspSource extends EventEmitter<RtspSourceEvents> {
+  /** The URL with its password masked: what logs and API responses show. */
+  readonly maskedUrl: string;
+  readonly stats: SourceStats = { reconnects: 0, udpFallbacks: 0, tracks: [], lastError: undefined };
+  private readonly opts: RtspSourceOptions;
+  private readonly clock: Clock;
+  private readonly log: RtspLogger;
+  private stateValue: SourceState = { status: 'idle' };
+  private session: RtspSession | undefined;
+  private transport: RtspTransport;
+  private attempt = 0;
+  private retryTimer: Timer | undefined;
+  private watchdog: Timer | undefined;
+  private lastPacketAt = 0;
+  private liveSince = 0;
+  private packetsThisSession = 0;
+  private closed = false;
+  private currentTracks: SetupTrack[] = [];
+
+  constructor(options: RtspSourceOptions) {
+    super();
+    parseRtspUrl(options.url); // fail fast on a bad URL (RTSP_BAD_URL, masked)
+    this.opts = options;
+    this.maskedUrl = maskUrl(options.url);
+    this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? silentLogger;
+    this.transport = options.transport ?? 'tcp';
+    options.signal?.addEventListener('abort', () => void this.close(), { once: true });
+  }
+
+  get state(): SourceState {
+    return this.stateValue;
+  }
+
+  /** The transport in use (after a UDP→TCP fallback: `tcp`). */
+  get currentTransport(): RtspTransport {
+    return this.transport;
+  }
+
+  /** The tracks of the current session. */
+  get tracks(): SetupTrack[] {
+    return this.currentTracks;
+  }
+
+  /** Starts connecting (idempotent). Progress and failures arrive as `state`/`failure` events. */
+  connect(): void {
+    if (this.closed || this.stateValue.status !== 'idle') return;
+    this.startAttempt();
+  }
+
+  /**
+   * Resolves when the source is (or becomes) live; rejects with the next failure, so a caller can
+   * report `RTSP_AUTH_FAILED` or `RTSP_NOT_FOUND` at once (the source itself keeps retrying).
+   */
+  whenLive(): Promise<void> {
+    if (this.stateValue.status === 'live') return Promise.resolve();
+    if (this.closed) return Promise.reject(new RtspError('RTSP_CLOSED', 'source closed'));
+    return new Promise((resolve, reject) => {
+      const onState = (s: SourceState): void => {
+        if (s.status === 'live') {
+          done();
+          resolve();
+        } else if (s.status === 'closed') {
+          done();
+          reject(new RtspError('RTSP_CLOSED', 'source closed'));
+        }
+      };
+      const onFailure = (err: RtspError): void => {
+        done();
+        reject(err);
+      };
+      const done = (): void => {
+        this.off('state', onState);
+        this.off('failure', onFailure);
+      };
+      this.on('state', onState);
+      this.on('failure', onFailure);
+    });
+  }
+
+  private setState(s: SourceState): void {
+    this.stateValue = s;
+    this.emit('state', s);
+  }
+
+  private startAttempt(): void {
+    if (this.closed) return;
+    this.retryTimer = undefined;
+    this.setState({ status: 'connecting', attempt: this.attempt + 1, transport: this.transport });
+    const transport = this.transport;
+    const session = new RtspSession({
+      url: this.opts.url,
+      credentials: this.opts.credentials,
+      transport,
+      clock: this.clock,
+      dialer: this.opts.dialer ?? tcpDialer,
+      net: this.opts.net ?? udpNet,
+      udpBindAddress: this.opts.udpBindAddress,
+      userAgent: this.opts.userAgent,
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      keepaliveIntervalMs: this.opts.keepaliveIntervalMs,
+      maxRedirects: this.opts.maxRedirects,
+      selectTrack: this.opts.selectTrack,
+      limits: this.opts.limits,
+      logger: this.log,
+      cnonce: this.opts.cnonce,
+      onRequest: (e) => this.emit('request', e),
+      onPacket: (st, payload, kind) => this.onPacket(st, payload, kind),
+    });
+    this.session = session;
+    this.packetsThisSession = 0;
+    session.start().then(
+      () => {
+        if (this.session !== session || this.closed) return;
+        this.currentTracks = session.setup;
+        this.stats.tracks = session.setup.map((s) => ({
+          index: s.track.index,
+          codec: s.track.codec,
+          packets: 0,
+          bytes: 0,
+          rtcpPackets: 0,
+        }));
+        session.onEnd((err) => this.fail(session, err));
+        this.liveSince = this.clock.now();
+        this.lastPacketAt = this.liveSince;
+        this.armWatchdog(session);
+        this.emit('tracks', session.setup);
+        this.setState({
+          status: 'live',
+          since: this.clock.wallNow(),
+          transport,
+          tracks: session.setup.map((s) => s.track),
+        });
+      },
+      (err: unknown) => this.fail(session, toRtspError(err, 'RTSP_PROTOCOL', 'session failed')),
+    );
+  }
+
+  private onPacket(st: SetupTrack, payload: Uint8Array, kind: PacketKind): void {
+    this.lastPacketAt = this.clock.now();
+    this.packetsThisSession++;
+    const ts = this.stats.tracks[this.currentTracks.indexOf(st)];
+    if (ts) {
+      if (kind === 'rtp') {
+        ts.packets++;
+        ts.bytes += payload.length;
+      } else ts.rtcpPackets++;
+    }
+    this.emit('packet', st, payload, kind);
+  }
+
+  /**
+   * One timer per session: fires when the source has been silent for the silence timeout (or, on
+   * UDP before the first packet, the fallback delay), re-armed lazily from the last packet's time.
+   */
+  private armWatchdog(session: RtspSession): void {
+    const silenceMs = this.opts.silenceTimeoutMs ?? 10_000;
+    const fallbackMs = this.opts.udpFallbackMs ?? 3000;
+    const waitingForFirstUdp = this.transport === 'udp' && this.packetsThisSession === 0 && fallbackMs > 0;
+    const limit = waitingForFirstUdp ? Math.min(fallbackMs, silenceMs) : silenceMs;
+    const due = this.lastPacketAt + limit - this.clock.now();
+    this.watchdog = this.clock.setTimer(Math.max(0, due), () => {
+      if (this.session !== session || this.closed) return;
+      const idle = this.clock.now() - this.lastPacketAt;
+      const stillWaiting = this.transport === 'udp' && this.packetsThisSession === 0 && fallbackMs > 0;
+      if (stillWaiting && idle >= Math.min(fallbackMs, silenceMs)) {
+        // RTP over UDP does not get through (firewall, NAT): TCP interleaved rides the control connection.
+        this.stats.udpFallbacks++;
+        this.log.warn({ url: this.maskedUrl, afterMs: idle }, 'rtsp: no RTP over UDP, falling back to TCP');
+        this.transport = 'tcp';
+        this.attempt = 0;
+        return this.fail(
+          session,
+          new RtspError('RTSP_TIMEOUT', `no RTP over UDP in ${Math.round(idle)} ms; switching to TCP`),
+          0,
+        );
+      }
+      if (idle >= silenceMs) {
+        return this.fail(
+          session,
+          new RtspError('RTSP_TIMEOUT', `no RTP for ${Math.round(idle)} ms (silence)`),
+        );
+      }
+      this.armWatchdog(session);
+    });
+  }
+
+  private fail(session: RtspSession, err: RtspError, delayOverrideMs?: number): void {
+    if (this.session !== session || this.closed) return;
+    this.session = undefined;
+    this.watchdog?.cancel();
+    void session.close();
+    // A camera refusing UDP (461 Unsupported Transport) gets TCP next time.
+    if (this.transport === 'udp' && err.status === 461) this.transport = 'tcp';
+    if (this.liveSince > 0 && this.clock.now() - this.liveSince >= (this.opts.stableAfterMs ?? 10_000)) {
+      this.attempt = 0;
+    }
+    this.liveSince = 0;
+    this.attempt++;
+    this.stats.reconnects++;
+    this.stats.lastError = { code: err.code, message: err.message };
+    const retryInMs =
+      delayOverrideMs ?? backoffMs(this.attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+    this.log.warn({ url: this.maskedUrl, code: err.code, err: err.message, retryInMs }, 'rtsp source failed');
+    this.setState({
+      status: 'retrying',
+      code: err.code,
+      reason: err.message,
+      attempt: this.attempt,
+      retryInMs,
+    });
+    this.emit('failure', err);
+    if (this.closed) return;
+    this.retryTimer = this.clock.setTimer(retryInMs, () => this.startAttempt());
+  }
+
+  /** Stops retrying, TEARDOWNs the session and closes its sockets. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.retryTimer?.cancel();
+    this.watchdog?.cancel();
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+    this.setState({ status: 'closed' });
+  }
+}
