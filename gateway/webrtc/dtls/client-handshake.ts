@@ -159,6 +159,17 @@ export class ClientHandshake implements HandshakeRole {
           .bytes(session.serverRandom)
           .bytes(encodeEcdhParams(m.namedCurve, m.publicKey))
           .finish();
+        // The signature must be of the suite's kind: ECDSA for ECDHE_ECDSA, RSA for ECDHE_RSA (RFC 8422 §5.4).
+        const rsaScheme = (m.signatureScheme & 0xff) === 1 || m.signatureScheme >> 8 === 8;
+        if (rsaScheme !== (session.suite?.auth === 'rsa')) {
+          throw new DtlsHandshakeError(
+            'illegal_parameter',
+            'ServerKeyExchange signature does not match the suite',
+            {
+              code: 'DTLS_BAD_SIGNATURE',
+            },
+          );
+        }
         if (
           !session.remoteKey ||
           !verifySignature(m.signatureScheme, session.remoteKey, signed, m.signature)

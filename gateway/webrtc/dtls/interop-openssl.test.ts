@@ -75,10 +75,13 @@ const OSSL_SUITE: Record<number, string> = {
   0xc02b: 'ECDHE-ECDSA-AES128-GCM-SHA256',
   0xc02c: 'ECDHE-ECDSA-AES256-GCM-SHA384',
   0xcca9: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  0xc02f: 'ECDHE-RSA-AES128-GCM-SHA256',
+  0xcca8: 'ECDHE-RSA-CHACHA20-POLY1305',
 };
 
 let dir = '';
 let opensslDer = new Uint8Array(0);
+let opensslRsaDer = new Uint8Array(0);
 t.before(() => {
   dir = mkdtempSync(join(tmpdir(), 'dtls-openssl-'));
   execFileSync(
@@ -102,6 +105,22 @@ t.before(() => {
     ],
     { stdio: 'ignore' },
   );
+  // An RSA server too: our client then speaks ECDHE_RSA and verifies OpenSSL's ServerKeyExchange
+  // signature, which OpenSSL makes with rsa_pss_rsae_sha256 (0x0804) from our signature_algorithms.
+  execFileSync(
+    openssl,
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=openssl-rsa', '-days', '2'].concat([
+      '-keyout',
+      join(dir, 'rk.pem'),
+      '-out',
+      join(dir, 'rc.pem'),
+    ]),
+    { stdio: 'ignore' },
+  );
+  const rsaPem = readFileSync(join(dir, 'rc.pem'), 'utf8');
+  opensslRsaDer = new Uint8Array(
+    Buffer.from(rsaPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'),
+  );
   const pem = readFileSync(join(dir, 'c.pem'), 'utf8');
   opensslDer = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
 });
@@ -119,12 +138,13 @@ async function exchangeData(t: Asserts, conn: DtlsConn, peer: Peer): Promise<voi
   t.match(await got, /hello-from-openssl/);
 }
 
-const cases: [number, number, boolean][] = [];
-for (const s of supportedCipherSuites)
-  for (const g of [NamedGroup.x25519, NamedGroup.secp256r1]) cases.push([s.id, g, false]);
-cases.push([0xc02b, NamedGroup.x25519, true]);
+const cases: [number, number, boolean, 'ec' | 'rsa'][] = [];
+for (const s of supportedCipherSuites.filter((x) => x.auth === 'ecdsa'))
+  for (const g of [NamedGroup.x25519, NamedGroup.secp256r1]) cases.push([s.id, g, false, 'ec']);
+cases.push([0xc02b, NamedGroup.x25519, true, 'ec']);
+cases.push([0xc02f, NamedGroup.x25519, false, 'rsa'], [0xcca8, NamedGroup.secp256r1, false, 'rsa']);
 
-for (const [suite, group, listen] of cases) {
+for (const [suite, group, listen, key] of cases) {
   const name = `our client -> openssl s_server ${OSSL_SUITE[suite]} group ${group}${listen ? ' (-listen: HelloVerifyRequest)' : ''}`;
   t.test(name, async (t) => {
     const port = await freePort();
@@ -134,9 +154,9 @@ for (const [suite, group, listen] of cases) {
       '-accept',
       `127.0.0.1:${port}`,
       '-cert',
-      join(dir, 'c.pem'),
+      join(dir, key === 'rsa' ? 'rc.pem' : 'c.pem'),
       '-key',
-      join(dir, 'k.pem'),
+      join(dir, key === 'rsa' ? 'rk.pem' : 'k.pem'),
     ];
     args.push(...SRTP, ...KEYMAT, '-Verify', '1', '-naccept', '1');
     // OpenSSL's -groups also bounds the curve of the client's ECDSA certificate: keep P-256 listed.
@@ -149,7 +169,7 @@ for (const [suite, group, listen] of cases) {
     const ours = await generateCertificate(systemClock);
     const client = await dtlsClient(conn, {
       certificate: ours,
-      remoteFingerprint: fingerprint(opensslDer),
+      remoteFingerprint: fingerprint(key === 'rsa' ? opensslRsaDer : opensslDer),
       cipherSuites: [suite],
       groups: [group],
       handshakeTimeoutMs: 10_000,

@@ -113,45 +113,49 @@ for (const [label, sig] of [
   });
 }
 
-t.test('our client -> werift server', async (t) => {
-  const [ourSock, theirSock] = await pair();
-  const ours = await generateCertificate(systemClock);
-  const theirs = await weriftCert(3);
-  const conn = new LoopbackUdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
-  const server = new DtlsServer({
-    transport: weriftTransport(theirSock, ourSock.address().port),
-    cert: theirs.certPem,
-    key: theirs.keyPem,
-    signatureHash: theirs.signatureHash,
-    srtpProfiles: [SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM],
-    certificateRequest: true,
-    extendedMasterSecret: true,
-  });
-  const weriftConnected = new Promise<void>((r) => server.onConnect.once(() => r()));
-  const client = await dtlsClient(conn, {
-    certificate: ours,
-    remoteFingerprint: fingerprint(pemToDer(theirs.certPem)),
-    handshakeTimeoutMs: 10_000,
-  });
-  await weriftConnected;
-  t.teardown(() => {
-    client.close();
-    server.close();
-  });
-  t.equal(client.cipherSuite, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
-  t.ok(client.selectedSrtpProfile !== undefined, `SRTP profile ${client.selectedSrtpProfile}`);
-  t.equal(client.selectedSrtpProfile, server.srtp.srtpProfile);
-  t.same(
-    Buffer.from(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, SRTP_LEN)),
-    server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', SRTP_LEN),
-    'same DTLS-SRTP keying material',
-  );
-  t.same(new Uint8Array(server.remoteCertificate ?? []), ours.der, 'werift saw our client certificate');
+for (const [label, sig, suite] of [
+  ['ECDSA', 3, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+  ['RSA', 1, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+] as const)
+  t.test(`our client -> werift server (${label} server certificate)`, async (t) => {
+    const [ourSock, theirSock] = await pair();
+    const ours = await generateCertificate(systemClock);
+    const theirs = await weriftCert(sig);
+    const conn = new LoopbackUdpConn(ourSock, addr('127.0.0.1', theirSock.address().port));
+    const server = new DtlsServer({
+      transport: weriftTransport(theirSock, ourSock.address().port),
+      cert: theirs.certPem,
+      key: theirs.keyPem,
+      signatureHash: theirs.signatureHash,
+      srtpProfiles: [SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProfile.SRTP_AEAD_AES_128_GCM],
+      certificateRequest: true,
+      extendedMasterSecret: true,
+    });
+    const weriftConnected = new Promise<void>((r) => server.onConnect.once(() => r()));
+    const client = await dtlsClient(conn, {
+      certificate: ours,
+      remoteFingerprint: fingerprint(pemToDer(theirs.certPem)),
+      handshakeTimeoutMs: 10_000,
+    });
+    await weriftConnected;
+    t.teardown(() => {
+      client.close();
+      server.close();
+    });
+    t.equal(client.cipherSuite, suite);
+    t.ok(client.selectedSrtpProfile !== undefined, `SRTP profile ${client.selectedSrtpProfile}`);
+    t.equal(client.selectedSrtpProfile, server.srtp.srtpProfile);
+    t.same(
+      Buffer.from(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', undefined, SRTP_LEN)),
+      server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', SRTP_LEN),
+      'same DTLS-SRTP keying material',
+    );
+    t.same(new Uint8Array(server.remoteCertificate ?? []), ours.der, 'werift saw our client certificate');
 
-  const got = new Promise<string>((r) => client.onData((d) => r(Buffer.from(d).toString())));
-  await server.send(Buffer.from('from werift'));
-  t.equal(await got, 'from werift');
-  const back = new Promise<string>((r) => server.onData.once((d) => r(d.toString())));
-  client.send(enc.encode('from us'));
-  t.equal(await back, 'from us');
-});
+    const got = new Promise<string>((r) => client.onData((d) => r(Buffer.from(d).toString())));
+    await server.send(Buffer.from('from werift'));
+    t.equal(await got, 'from werift');
+    const back = new Promise<string>((r) => server.onData.once((d) => r(d.toString())));
+    client.send(enc.encode('from us'));
+    t.equal(await back, 'from us');
+  });

@@ -201,7 +201,10 @@ export class ServerHandshake implements HandshakeRole {
 
   private negotiate(ch: ClientHello, msg: ReceivedMessage): void {
     const { options, session } = this.host;
-    const suiteId = options.cipherSuites.find((id) => ch.cipherSuites.includes(id));
+    // Our certificate is ECDSA: only ECDHE_ECDSA suites can be served (RFC 8422 §6).
+    const suiteId = options.cipherSuites.find(
+      (id) => ch.cipherSuites.includes(id) && cipherSuiteById(id)?.auth === 'ecdsa',
+    );
     const suite = suiteId === undefined ? undefined : cipherSuiteById(suiteId);
     if (!suite)
       throw new DtlsHandshakeError('handshake_failure', 'no cipher suite in common', {
