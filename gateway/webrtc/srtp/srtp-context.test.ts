@@ -89,6 +89,32 @@ for (const profile of PROFILES) {
     t.pass();
   });
 
+  t.test(`${name}: protectRtpPartsInto(header, payload) equals protectRtpInto(packet)`, async (t) => {
+    fc.assert(
+      fc.property(rtpSpec, (spec) => {
+        const { tx } = pair(profile);
+        const whole = new SrtpContext(ctxOptions(tx));
+        const rtp = buildRtp(spec);
+        const h = rtp.length - spec.payload.length - (spec.padding ?? 0);
+        // Padding belongs to the payload part.
+        const a = new Uint8Array(rtp.length + 16);
+        const b = new Uint8Array(rtp.length + 16);
+        const n = tx.protectRtpPartsInto(rtp.subarray(0, h), rtp.subarray(h), a);
+        const m = whole.protectRtpInto(rtp, b);
+        return n === m && toHex(a.subarray(0, n)) === toHex(b.subarray(0, m));
+      }),
+      { numRuns: 40 },
+    );
+    const rtp = buildRtp({ seq: 1, ssrc: 1, payload: new Uint8Array(10) });
+    const { tx } = pair(profile);
+    t.throws(() => tx.protectRtpPartsInto(rtp.subarray(0, 14), rtp.subarray(14), new Uint8Array(64)), {
+      code: 'SRTP_BAD_HEADER',
+    });
+    t.throws(() => tx.protectRtpPartsInto(rtp.subarray(0, 12), rtp.subarray(12), new Uint8Array(20)), {
+      code: 'SRTP_OUTPUT_TOO_SMALL',
+    });
+  });
+
   t.test(`${name}: the header is sent in the clear, the payload is not`, async (t) => {
     const { tx } = pair(profile);
     const rtp = buildRtp({ seq: 7, ssrc: 99, csrcs: [1, 2], payload: new Uint8Array(64).fill(0xaa) });

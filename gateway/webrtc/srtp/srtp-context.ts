@@ -1,4 +1,5 @@
 import {
+  SrtpBadHeaderError,
   SrtpClosedError,
   SrtpIndexExhaustedError,
   SrtpOutputTooSmallError,
@@ -135,12 +136,37 @@ export class SrtpContext {
    * const n = ctx.protectRtpInto(rtp, sendBuf); socket.send(sendBuf.subarray(0, n));
    */
   protectRtpInto(pkt: Uint8Array, out: Uint8Array): number {
+    return this.protect(pkt, null, out);
+  }
+
+  /**
+   * Protect an RTP packet given as its header and its payload, without joining them first: the
+   * relay's per-viewer path (a rewritten header in front of a payload packetized once and shared by
+   * every viewer). `header` must be exactly the RTP header (12 bytes + CSRCs + extension); `out`
+   * needs header + payload + rtpOverhead bytes. The result equals protectRtpInto of the joined packet.
+   *
+   * @returns the SRTP packet length written at out[0].
+   * @example
+   * const n = ctx.protectRtpPartsInto(viewerHeader, sharedPayload, sendBuf);
+   */
+  protectRtpPartsInto(header: Uint8Array, payload: Uint8Array, out: Uint8Array): number {
+    return this.protect(header, payload, out);
+  }
+
+  /** protectRtpInto (payload null: pkt is the whole packet) and protectRtpPartsInto. */
+  private protect(pkt: Uint8Array, payload: Uint8Array | null, out: Uint8Array): number {
     if (this.closed) throw new SrtpClosedError();
-    const len = pkt.length;
+    const len = pkt.length + (payload === null ? 0 : payload.length);
     if (out.length < len + this.transform.rtpTagLength) {
       throw new SrtpOutputTooSmallError(len + this.transform.rtpTagLength, out.length);
     }
-    const headerLength = rtpHeaderLength(pkt, len);
+    const headerLength = rtpHeaderLength(pkt, pkt.length);
+    if (payload !== null && headerLength !== pkt.length) {
+      throw new SrtpBadHeaderError(
+        `header part is ${pkt.length} bytes, the RTP header ${headerLength}`,
+        headerLength,
+      );
+    }
     const ssrc = rtpSsrc(pkt);
     const seq = rtpSequenceNumber(pkt);
     let s = this.txRtp.get(ssrc);
@@ -162,7 +188,7 @@ export class SrtpContext {
         s.roc = v;
       }
     }
-    return this.transform.protectRtp(pkt, len, headerLength, s, index, out);
+    return this.transform.protectRtp(pkt, payload, len, headerLength, s, index, out);
   }
 
   /**

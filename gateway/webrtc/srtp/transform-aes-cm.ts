@@ -106,6 +106,7 @@ export class AesCmTransform implements SrtpTransform {
 
   protectRtp(
     pkt: Uint8Array,
+    payload: Uint8Array | null,
     end: number,
     headerLength: number,
     stream: RtpStreamState,
@@ -115,7 +116,12 @@ export class AesCmTransform implements SrtpTransform {
     const h = this.rtpHmac;
     h.ensure(end + 4);
     const buf = h.buf;
-    buf.set(end === pkt.length ? pkt : pkt.subarray(0, end), HMAC_PREFIX);
+    if (payload === null) {
+      buf.set(end === pkt.length ? pkt : pkt.subarray(0, end), HMAC_PREFIX);
+    } else {
+      buf.set(pkt, HMAC_PREFIX);
+      buf.set(payload, HMAC_PREFIX + headerLength);
+    }
     this.cryptRtpPayload(stream.ssrc, stream, index, headerLength, end);
     // RFC 3711 §4.2: the ROC is appended to the authenticated portion, but not sent.
     writeU32(buf, HMAC_PREFIX + end, Math.floor(index / 65536));

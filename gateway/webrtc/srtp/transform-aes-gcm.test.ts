@@ -63,8 +63,20 @@ t.test('RFC 7714 §16: SRTP AEAD_AES_128_GCM / 256_GCM encryption and decryption
     if (x.plaintextPacket !== undefined) {
       const plain = hex(x.plaintextPacket);
       const out = new Uint8Array(plain.length + 16);
-      const n = tr.protectRtp(plain, plain.length, 12, new RtpStreamState(ssrc, 0, 0, 0), index, out);
+      const n = tr.protectRtp(plain, null, plain.length, 12, new RtpStreamState(ssrc, 0, 0, 0), index, out);
       t.equal(toHex(out.subarray(0, n)), toHex(prot), x.section);
+      // The same packet as header + payload parts.
+      const parts = new Uint8Array(plain.length + 16);
+      const m = tr.protectRtp(
+        plain.subarray(0, 12),
+        plain.subarray(12),
+        plain.length,
+        12,
+        new RtpStreamState(ssrc, 0, 0, 0),
+        index,
+        parts,
+      );
+      t.equal(toHex(parts.subarray(0, m)), toHex(prot), `${x.section} (header + payload parts)`);
     }
     if (x.decryptedPayload !== undefined) {
       const out = new Uint8Array(prot.length);

@@ -97,6 +97,7 @@ export class AesGcmTransform implements SrtpTransform {
 
   protectRtp(
     pkt: Uint8Array,
+    payload: Uint8Array | null,
     end: number,
     headerLength: number,
     stream: RtpStreamState,
@@ -106,11 +107,12 @@ export class AesGcmTransform implements SrtpTransform {
     const c = createCipheriv(this.algorithm, this.rtpKey, this.rtpIv(stream.ssrc, index), {
       authTagLength: TAG,
     });
-    c.setAAD(pkt.subarray(0, headerLength));
-    const ct = c.update(pkt.subarray(headerLength, end));
+    const header = payload === null ? pkt.subarray(0, headerLength) : pkt;
+    c.setAAD(header);
+    const ct = c.update(payload ?? pkt.subarray(headerLength, end));
     c.final();
     const tag = c.getAuthTag();
-    if (out !== pkt) out.set(pkt.subarray(0, headerLength), 0);
+    if (out !== pkt) out.set(header, 0);
     out.set(ct, headerLength);
     out.set(tag, end);
     return end + TAG;

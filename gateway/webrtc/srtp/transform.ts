@@ -10,9 +10,13 @@ export interface SrtpTransform {
   readonly rtcpTagLength: number;
   /** Bytes an SRTCP packet gains: the E/index word and the tag. */
   readonly rtcpOverhead: number;
-  /** Encrypt and tag pkt[0..end); returns the protected length. */
+  /**
+   * Encrypt and tag an RTP packet; returns the protected length. With `payload` null the packet is
+   * pkt[0..end); otherwise `pkt` is exactly the header and `payload` follows it (end = both).
+   */
   protectRtp(
     pkt: Uint8Array,
+    payload: Uint8Array | null,
     end: number,
     headerLength: number,
     stream: RtpStreamState,
