@@ -98,25 +98,31 @@ async function startGst(profile: number, key: Uint8Array, ssrc: number): Promise
     ...['e.rtcp_sink_0', 'e.rtcp_src_0', ...sink(srtcpOut)],
   ];
   const proc = spawn('gst-launch-1.0', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const gst: Gst = { proc, srtpIn, srtcpIn, rtpIn, rtcpIn, rtpOut, rtcpOut, srtpOut, srtcpOut };
   // Ready once the pipeline is PLAYING ("New clock"): udpsrc sockets are bound before that.
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`gst-launch not ready: ${out}`)), 15000);
-    timer.unref();
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('New clock')) {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`gst-launch not ready: ${out}`)), 15000);
+      timer.unref();
+      proc.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('New clock')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+      proc.once('exit', (code) => {
         clearTimeout(timer);
-        resolve();
-      }
+        reject(new Error(`gst-launch exited ${code}: ${out}`));
+      });
     });
-    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gst-launch exited ${code}: ${out}`));
-    });
-  });
-  return { proc, srtpIn, srtcpIn, rtpIn, rtcpIn, rtpOut, rtcpOut, srtpOut, srtcpOut };
+  } catch (e) {
+    await stopGst(gst);
+    throw e;
+  }
+  return gst;
 }
 
 async function stopGst(g: Gst): Promise<void> {
