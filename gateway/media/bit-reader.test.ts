@@ -8,15 +8,13 @@ import { addEmulationPrevention, BitWriter } from './bit-writer.test-util.ts';
 type Op = { k: 'u'; n: number; v: number } | { k: 'ue'; v: number } | { k: 'se'; v: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc
-    .integer({ min: 1, max: 32 })
-    .chain((n) =>
-      fc.record({
-        k: fc.constant('u' as const),
-        n: fc.constant(n),
-        v: fc.integer({ min: 0, max: 2 ** n - 1 }),
-      }),
-    ),
+  fc.integer({ min: 1, max: 32 }).chain((n) =>
+    fc.record({
+      k: fc.constant('u' as const),
+      n: fc.constant(n),
+      v: fc.integer({ min: 0, max: 2 ** n - 1 }),
+    }),
+  ),
   fc.record({
     k: fc.constant('ue' as const),
     v: fc.oneof(fc.nat(300), fc.integer({ min: 0, max: 2 ** 32 - 2 })),

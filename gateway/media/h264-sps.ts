@@ -1,5 +1,6 @@
 import { BitReader } from './bit-reader.ts';
 import { MediaError } from './errors.ts';
+import { skipVuiHead } from './vui.ts';
 import { h264NalType, H264NalType } from './h264-nal.ts';
 
 /*
@@ -108,12 +109,7 @@ interface Vui {
 
 /*
  *   vui_parameters() (Annex E.1.1):
- *     aspect_ratio_info_present_flag u(1) { aspect_ratio_idc u(8); if (== 255) sar_width u(16), sar_height u(16) }
- *     overscan_info_present_flag u(1) { overscan_appropriate_flag u(1) }
- *     video_signal_type_present_flag u(1) { video_format u(3), video_full_range_flag u(1),
- *       colour_description_present_flag u(1) { colour_primaries u(8), transfer_characteristics u(8),
- *       matrix_coefficients u(8) } }
- *     chroma_loc_info_present_flag u(1) { chroma_sample_loc_type_top_field ue(v), ..._bottom_field ue(v) }
+ *     aspect ratio, overscan, video signal type, chroma location: see skipVuiHead (vui.ts)
  *     timing_info_present_flag u(1) { num_units_in_tick u(32), time_scale u(32), fixed_frame_rate_flag u(1) }
  *     nal_hrd_parameters_present_flag u(1) { hrd_parameters() }
  *     vcl_hrd_parameters_present_flag u(1) { hrd_parameters() }
@@ -130,16 +126,7 @@ function readVui(r: BitReader): Vui {
     maxNumReorderFrames: undefined,
     maxDecFrameBuffering: undefined,
   };
-  if (r.flag() && r.u(8) === 255) r.skip(32);
-  if (r.flag()) r.skip(1);
-  if (r.flag()) {
-    r.skip(4);
-    if (r.flag()) r.skip(24);
-  }
-  if (r.flag()) {
-    r.ue();
-    r.ue();
-  }
+  skipVuiHead(r);
   if (r.flag()) {
     const numUnitsInTick = r.u(32);
     const timeScale = r.u(32);

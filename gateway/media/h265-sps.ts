@@ -1,5 +1,6 @@
 import { BitReader } from './bit-reader.ts';
 import { MediaError } from './errors.ts';
+import { skipVuiHead } from './vui.ts';
 import { h265NalType, H265NalType } from './h265-nal.ts';
 
 /** general_* fields of profile_tier_level() (ITU-T H.265 §7.3.3), as RFC 7798 §7.1 names them in SDP. */
@@ -35,6 +36,10 @@ export interface H265Sps {
   /** sps_max_num_reorder_pics of the highest sub-layer: > 0 means frames are reordered (B-frames). */
   maxNumReorderPics: number;
   maxDecPicBuffering: number;
+  /** True when the SPS has VUI parameters and they parsed up to the timing info. */
+  vuiPresent: boolean;
+  /** Frames per second from VUI timing info (vui_time_scale / vui_num_units_in_tick), if present. */
+  frameRate: number | undefined;
 }
 
 function bad(message: string, r: BitReader): MediaError {
@@ -89,12 +94,25 @@ function readProfileTierLevel(r: BitReader, maxSubLayersMinus1: number): H265Pro
  *     sps_sub_layer_ordering_info_present_flag u(1)
  *     for (i = present ? 0 : sps_max_sub_layers_minus1; i <= sps_max_sub_layers_minus1)
  *       { sps_max_dec_pic_buffering_minus1 ue(v), sps_max_num_reorder_pics ue(v), sps_max_latency_increase_plus1 ue(v) }
- *     ... (not read: the rest needs short-term reference picture sets)
+ *     log2_min_luma_coding_block_size_minus3 ue(v), log2_diff_max_min_luma_coding_block_size ue(v)
+ *     log2_min_luma_transform_block_size_minus2 ue(v), log2_diff_max_min_luma_transform_block_size ue(v)
+ *     max_transform_hierarchy_depth_inter ue(v), max_transform_hierarchy_depth_intra ue(v)
+ *     scaling_list_enabled_flag u(1) { sps_scaling_list_data_present_flag u(1) { scaling_list_data() } }
+ *     amp_enabled_flag u(1), sample_adaptive_offset_enabled_flag u(1)
+ *     pcm_enabled_flag u(1) { pcm_sample_bit_depth_luma_minus1 u(4), pcm_sample_bit_depth_chroma_minus1 u(4),
+ *       log2_min_pcm_luma_coding_block_size_minus3 ue(v), log2_diff_max_min_pcm_luma_coding_block_size ue(v),
+ *       pcm_loop_filter_disabled_flag u(1) }
+ *     num_short_term_ref_pic_sets ue(v); st_ref_pic_set(i) for each
+ *     long_term_ref_pics_present_flag u(1) { num_long_term_ref_pics_sps ue(v);
+ *       { lt_ref_pic_poc_lsb_sps u(v), used_by_curr_pic_lt_sps_flag u(1) } for each }
+ *     sps_temporal_mvp_enabled_flag u(1), strong_intra_smoothing_enabled_flag u(1)
+ *     vui_parameters_present_flag u(1) { vui_parameters() }   (Annex E.2.1, read up to the timing info)
  */
 
 /**
- * Parses an H.265 SPS NAL unit (type 33, two-byte header included) up to the sub-layer ordering info:
- * profile/tier/level, size with the conformance window, bit depth, reordering. Throws `MediaError`.
+ * Parses an H.265 SPS NAL unit (type 33, two-byte header included): profile/tier/level, size with the
+ * conformance window, bit depth, reordering, and the frame rate from the VUI timing info. Throws
+ * `MediaError`; a VUI cut short or malformed leaves `vuiPresent` false instead.
  *
  * @example
  * const sps = parseH265Sps(nal);
@@ -140,7 +158,8 @@ export function parseH265Sps(nal: Uint8Array): H265Sps {
   const bitDepthLuma = r.ue() + 8;
   const bitDepthChroma = r.ue() + 8;
   if (bitDepthLuma > 16 || bitDepthChroma > 16) throw bad('bit depth > 16', r);
-  if (r.ue() > 12) throw bad('log2_max_pic_order_cnt_lsb_minus4 > 12', r);
+  const log2MaxPocLsb = r.ue() + 4;
+  if (log2MaxPocLsb > 16) throw bad('log2_max_pic_order_cnt_lsb_minus4 > 12', r);
   const allSubLayers = r.flag();
   let maxDecPicBuffering = 0;
   let maxNumReorderPics = 0;
@@ -148,6 +167,13 @@ export function parseH265Sps(nal: Uint8Array): H265Sps {
     maxDecPicBuffering = r.ue() + 1;
     maxNumReorderPics = r.ue();
     r.ue();
+  }
+  let vui: { frameRate: number | undefined } | undefined;
+  try {
+    vui = readToVuiTiming(r, log2MaxPocLsb);
+  } catch (err) {
+    // Like H.264 cameras, some send a VUI cut short: the size and profile above still stand.
+    if (!(err instanceof MediaError)) throw err;
   }
   return {
     vpsId,
@@ -163,5 +189,104 @@ export function parseH265Sps(nal: Uint8Array): H265Sps {
     bitDepthChroma,
     maxNumReorderPics,
     maxDecPicBuffering,
+    vuiPresent: vui !== undefined,
+    frameRate: vui?.frameRate,
   };
+}
+
+/*
+ *   scaling_list_data() (§7.3.4):
+ *     for (sizeId = 0; sizeId < 4; sizeId++)
+ *       for (matrixId = 0; matrixId < 6; matrixId += (sizeId == 3) ? 3 : 1) {
+ *         scaling_list_pred_mode_flag u(1)
+ *         if (!scaling_list_pred_mode_flag) scaling_list_pred_matrix_id_delta ue(v)
+ *         else { if (sizeId > 1) scaling_list_dc_coef_minus8 se(v)
+ *                for (i < Min(64, 1 << (4 + (sizeId << 1)))) scaling_list_delta_coef se(v) }
+ *       }
+ */
+function skipScalingListData(r: BitReader): void {
+  for (let sizeId = 0; sizeId < 4; sizeId++) {
+    for (let matrixId = 0; matrixId < 6; matrixId += sizeId === 3 ? 3 : 1) {
+      if (!r.flag()) {
+        r.ue();
+        continue;
+      }
+      if (sizeId > 1) r.se();
+      const coefs = Math.min(64, 1 << (4 + (sizeId << 1)));
+      for (let i = 0; i < coefs; i++) r.se();
+    }
+  }
+}
+
+/*
+ *   st_ref_pic_set(stRpsIdx) (§7.3.7), in an SPS (stRpsIdx < num_short_term_ref_pic_sets):
+ *     if (stRpsIdx != 0) inter_ref_pic_set_prediction_flag u(1)
+ *     if (inter_ref_pic_set_prediction_flag) {
+ *       delta_rps_sign u(1), abs_delta_rps_minus1 ue(v)
+ *       for (j <= NumDeltaPocs[stRpsIdx - 1]) { used_by_curr_pic_flag[j] u(1);
+ *         if (!used_by_curr_pic_flag[j]) use_delta_flag[j] u(1) }
+ *     } else {
+ *       num_negative_pics ue(v), num_positive_pics ue(v)
+ *       { delta_poc_s0_minus1 ue(v), used_by_curr_pic_s0_flag u(1) } x num_negative_pics
+ *       { delta_poc_s1_minus1 ue(v), used_by_curr_pic_s1_flag u(1) } x num_positive_pics
+ *     }
+ * Returns NumDeltaPocs[stRpsIdx]: with prediction, the entries whose used_by_curr_pic_flag or
+ * use_delta_flag (inferred 1 when absent) is set (Equations 7-61, 7-62).
+ */
+function skipStRefPicSet(r: BitReader, idx: number, prevNumDeltaPocs: number): number {
+  if (idx !== 0 && r.flag()) {
+    r.skip(1);
+    r.ue();
+    let n = 0;
+    for (let j = 0; j <= prevNumDeltaPocs; j++) if (r.flag() || r.flag()) n++;
+    return n;
+  }
+  const negative = r.ue();
+  const positive = r.ue();
+  if (negative > 16 || positive > 16)
+    throw new MediaError('MEDIA_BAD_SPS', 'more than 16 reference pictures', { offset: r.byteOffset });
+  for (let i = 0; i < negative + positive; i++) {
+    r.ue();
+    r.skip(1);
+  }
+  return negative + positive;
+}
+
+/** Reads from log2_min_luma_coding_block_size_minus3 to the VUI timing info; undefined without VUI. */
+function readToVuiTiming(r: BitReader, log2MaxPocLsb: number): { frameRate: number | undefined } | undefined {
+  for (let i = 0; i < 6; i++) r.ue();
+  if (r.flag() && r.flag()) skipScalingListData(r);
+  r.skip(2);
+  if (r.flag()) {
+    r.skip(8);
+    r.ue();
+    r.ue();
+    r.skip(1);
+  }
+  const sets = r.ue();
+  if (sets > 64)
+    throw new MediaError('MEDIA_BAD_SPS', `num_short_term_ref_pic_sets ${sets} > 64`, {
+      offset: r.byteOffset,
+    });
+  let numDeltaPocs = 0;
+  for (let i = 0; i < sets; i++) numDeltaPocs = skipStRefPicSet(r, i, numDeltaPocs);
+  if (r.flag()) {
+    const lt = r.ue();
+    if (lt > 32)
+      throw new MediaError('MEDIA_BAD_SPS', `num_long_term_ref_pics_sps ${lt} > 32`, {
+        offset: r.byteOffset,
+      });
+    for (let i = 0; i < lt; i++) r.skip(log2MaxPocLsb + 1);
+  }
+  r.skip(2);
+  if (!r.flag()) return undefined;
+  // vui_parameters() (E.2.1) up to vui_timing_info_present_flag.
+  skipVuiHead(r);
+  r.skip(3); // neutral_chroma_indication_flag, field_seq_flag, frame_field_info_present_flag
+  if (r.flag()) for (let i = 0; i < 4; i++) r.ue(); // default display window
+  if (!r.flag()) return { frameRate: undefined };
+  const numUnitsInTick = r.u(32);
+  const timeScale = r.u(32);
+  // E.3.1: a picture lasts num_units_in_tick / time_scale seconds (no field factor, unlike H.264).
+  return { frameRate: numUnitsInTick > 0 && timeScale > 0 ? timeScale / numUnitsInTick : undefined };
 }

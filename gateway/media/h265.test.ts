@@ -13,6 +13,7 @@ import {
   parseH265NalHeader,
 } from './h265-nal.ts';
 import { parseH265Sps } from './h265-sps.ts';
+import { h265HasBSlice, parseH265Pps, readH265SliceType } from './h265-slice.ts';
 
 // 1 s of 320x180 HEVC from libx265: an IDR every 15 frames with VPS/SPS/PPS, AUDs, two slices per picture.
 const bytes = encodeTestPattern('320x180', 30, 1, [
@@ -99,6 +100,8 @@ t.test('libx265 SPS: size inside the conformance window, Main profile, reorderin
     chromaFormatIdc: 1,
     bitDepthLuma: 8,
     maxSubLayers: 1,
+    vuiPresent: true,
+    frameRate: 30,
     profileTierLevel: { profileSpace: 0, tierFlag: 0, profileIdc: 1 },
   });
   t.ok(
@@ -154,4 +157,47 @@ t.test('libx265 10-bit 4:2:2 at an odd size', async (t) => {
     bitDepthLuma: 10,
     profileTierLevel: { profileIdc: 4 },
   });
+});
+
+t.test('B-frame detection from the first slice segment of each picture', async (t) => {
+  const units = groupAccessUnits(h265Syntax, nalus);
+  const pps = parseH265Pps(nalus.find((n) => h265NalType(n) === H265NalType.Pps) as Uint8Array);
+  t.match(pps, { ppsId: 0, spsId: 0, numExtraSliceHeaderBits: 0 });
+  const sliceTypes = units.map((au) => readH265SliceType(au.find(isH265Vcl) as Uint8Array, pps));
+  t.equal(sliceTypes[0], 'I', 'the IDR is an I-slice');
+  t.ok(sliceTypes.includes('B') && sliceTypes.includes('P'), `x265 defaults: ${sliceTypes.join('')}`);
+  t.equal(
+    readH265SliceType(units[0]?.filter(isH265Vcl)[1] as Uint8Array, pps),
+    undefined,
+    'second slice segment: not read',
+  );
+  t.equal(units.filter((au) => h265HasBSlice(au, pps)).length, sliceTypes.filter((x) => x === 'B').length);
+  t.equal(h265HasBSlice(units[0] as Uint8Array[]), false, 'keyframe with its own PPS');
+  t.throws(() => readH265SliceType(Uint8Array.of(0x40, 0x01, 0xff), pps), { code: 'MEDIA_BAD_NAL' });
+  t.throws(() => parseH265Pps(Uint8Array.of(0x42, 0x01, 0xff)), { code: 'MEDIA_BAD_NAL' });
+
+  const noB = splitAnnexB(
+    encodeTestPattern('160x96', 30, 0.5, [
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'bframes=0:log-level=error',
+      '-f',
+      'hevc',
+    ]),
+  );
+  const noBUnits = groupAccessUnits(h265Syntax, noB);
+  const noBPps = parseH265Pps(noB.find((n) => h265NalType(n) === H265NalType.Pps) as Uint8Array);
+  t.equal(noBUnits.length, 15);
+  t.equal(
+    noBUnits.some((au) => h265HasBSlice(au, noBPps)),
+    false,
+    'bframes=0: no B-slices',
+  );
+  t.equal(
+    parseH265Sps(noB.find((n) => h265NalType(n) === H265NalType.Sps) as Uint8Array).maxNumReorderPics,
+    0,
+  );
 });

@@ -94,6 +94,13 @@ export {
   type H265NalHeader,
 } from './h265-nal.ts';
 export { parseH265Sps, type H265Sps, type H265ProfileTierLevel } from './h265-sps.ts';
+export {
+  parseH265Pps,
+  readH265SliceType,
+  h265HasBSlice,
+  type H265Pps,
+  type H265SliceType,
+} from './h265-slice.ts';
 export { parseH264Clip, type H264Clip } from './h264-clip.ts';
 export {
   DemoSource,
