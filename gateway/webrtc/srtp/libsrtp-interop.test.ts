@@ -127,7 +127,7 @@ async function startGst(profile: number, key: Uint8Array, ssrc: number): Promise
 
 async function stopGst(g: Gst): Promise<void> {
   for (const s of [g.rtpOut, g.rtcpOut, g.srtpOut, g.srtcpOut]) s.close();
-  if (g.proc.exitCode === null) {
+  if (g.proc.exitCode === null && g.proc.signalCode === null) {
     const exited = once(g.proc, 'exit');
     g.proc.kill('SIGTERM');
     await exited;
