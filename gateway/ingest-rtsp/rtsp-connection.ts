@@ -68,6 +68,8 @@ export class RtspConnection {
   private cseq = 0;
   private closedWith: RtspError | undefined;
   private readonly closeHandlers: Array<(err: RtspError) => void> = [];
+  /** Set once a track is set up over TCP: from then on interleaved frames (and resyncs) are normal. */
+  expectInterleaved = false;
   /** Session id (RFC 2326 §12.37) once SETUP returned one; sent on every later request. */
   sessionId: string | undefined;
 
@@ -80,7 +82,23 @@ export class RtspConnection {
       {
         onData: (channel, payload) => this.opts.onData?.(channel, payload),
         onMessage: (msg) => this.onMessage(msg),
-        onError: (err) => this.opts.onParseError?.(err),
+        onGarbage: (bytes) => {
+          // Before any SETUP nothing but RTSP may arrive: bytes that are neither a message nor a
+          // frame mean the peer is no RTSP server (an HTTP server, a wrong port).
+          if (!this.expectInterleaved && this.pending.size > 0) {
+            this.fail(new RtspError('RTSP_PROTOCOL', `the peer answered ${bytes} bytes that are not RTSP`));
+            this.stream.close();
+          }
+        },
+        onError: (err) => {
+          this.opts.onParseError?.(err);
+          // A reply we could not read is a reply lost: with requests waiting, the connection is
+          // beyond use (its CSeq order is broken), so fail it now rather than at the request timeout.
+          if (this.pending.size > 0) {
+            this.fail(new RtspError('RTSP_PROTOCOL', `unreadable reply: ${err.message}`, { cause: err }));
+            this.stream.close();
+          }
+        },
       },
       { ...options.limits, acceptChannel: (c) => this.opts.acceptChannel?.(c) ?? true },
     );
@@ -118,11 +136,12 @@ export class RtspConnection {
     url: string,
     headers: Record<string, string | undefined> = {},
     body?: Uint8Array,
+    timeoutMs?: number,
   ): Promise<RtspResponse> {
     let authorized = false;
     // Initial try, one retry after the first challenge, one more for a stale nonce.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await this.send(method, url, headers, body);
+      const res = await this.send(method, url, headers, body, timeoutMs);
       if (res.status !== 401) return res;
       const verdict = this.auth.challenge(res.headers.getAll('www-authenticate'), authorized);
       if (!verdict.retry) {
@@ -146,6 +165,7 @@ export class RtspConnection {
     url: string,
     extra: Record<string, string | undefined>,
     body: Uint8Array | undefined,
+    timeoutOverrideMs: number | undefined,
   ): Promise<RtspResponse> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const cseq = ++this.cseq;
@@ -164,7 +184,7 @@ export class RtspConnection {
       return Promise.reject(err instanceof RtspError ? err : new RtspError('RTSP_ENCODE', String(err)));
     }
     const started = this.clock.now();
-    const timeoutMs = this.opts.requestTimeoutMs ?? 10_000;
+    const timeoutMs = timeoutOverrideMs ?? this.opts.requestTimeoutMs ?? 10_000;
     return new Promise<RtspResponse>((resolve, reject) => {
       const timer = this.clock.setTimer(timeoutMs, () => {
         this.pending.delete(cseq);

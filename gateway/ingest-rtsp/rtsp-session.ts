@@ -178,6 +178,7 @@ export class RtspSession {
         );
       }
       this.log.info({ from: maskUrl(this.url), to: maskUrl(next) }, 'rtsp redirect');
+      this.conn = undefined;
       conn.close();
       const target = parseRtspUrl(next);
       this.url = target.url;
@@ -251,7 +252,9 @@ export class RtspSession {
         if (route) this.opts.onPacket(route.st, payload, route.kind);
       },
     });
-    conn.onClose((err) => this.end(err));
+    conn.onClose((err) => {
+      if (this.conn === conn) this.end(err);
+    });
     this.conn = conn;
     return conn;
   }
@@ -268,6 +271,7 @@ export class RtspSession {
       let request: string;
       let udp: [DatagramConn, DatagramConn] | undefined;
       if (transport === 'tcp') {
+        conn.expectInterleaved = true;
         st = { track, transport, channels: [2 * i, 2 * i + 1] };
         request = formatTransport({ lower: 'TCP', interleaved: [2 * i, 2 * i + 1] });
       } else {
@@ -406,7 +410,11 @@ export class RtspSession {
     if (this.stateValue === 'teardown') {
       if (conn && !conn.closed && this.sessionId && this.description) {
         // RFC 2326 §10.7: TEARDOWN frees the camera's resources at once instead of at timeout.
-        await conn.request('TEARDOWN', this.description.aggregateControl).catch(() => undefined);
+        // Bounded: a camera that does not answer TEARDOWN must not hold close() for long.
+        const ms = Math.min(this.opts.requestTimeoutMs ?? 10_000, 2000);
+        await conn
+          .request('TEARDOWN', this.description.aggregateControl, {}, undefined, ms)
+          .catch(() => undefined);
       }
       this.go('teardown-done');
     }
