@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import type { CipherSuiteInfo } from './cipher-suite.ts';
 import { DTLS1_2 } from './content-type.ts';
 
@@ -23,53 +23,67 @@ import { DTLS1_2 } from './content-type.ts';
  */
 export class RecordProtection {
   readonly overhead: number;
+  private readonly key: KeyObject;
+  /** Scratch nonce and additional data, rewritten for every record (all calls are synchronous). */
+  private readonly nonceBuf = Buffer.alloc(12);
+  private readonly aadBuf = Buffer.alloc(13);
+  private readonly aadView = new DataView(this.aadBuf.buffer, this.aadBuf.byteOffset, 13);
 
   constructor(
     private readonly suite: CipherSuiteInfo,
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     private readonly iv: Uint8Array,
   ) {
     this.overhead = suite.explicitNonceLength + suite.tagLength;
+    // A KeyObject once, instead of the raw key copied into every cipher context.
+    this.key = createSecretKey(key);
+    if (suite.explicitNonceLength === 8) this.nonceBuf.set(iv.subarray(0, 4), 0);
   }
 
-  private nonce(epoch: number, seq: number): { nonce: Uint8Array; explicit: Uint8Array } {
-    const explicit = new Uint8Array(8);
-    const v = new DataView(explicit.buffer);
-    v.setUint16(0, epoch);
-    v.setUint16(2, Math.floor(seq / 2 ** 32));
-    v.setUint32(4, seq >>> 0);
-    const nonce = new Uint8Array(12);
+  /** Writes epoch||seq into the nonce: after the salt (GCM, RFC 5288) or XORed into the IV (RFC 7905). */
+  private setNonce(epoch: number, seq: number): void {
+    const n = this.nonceBuf;
+    const hi = Math.floor(seq / 2 ** 32);
+    const lo = seq >>> 0;
+    const b = [
+      epoch >>> 8,
+      epoch & 0xff,
+      hi >>> 8,
+      hi & 0xff,
+      lo >>> 24,
+      (lo >>> 16) & 0xff,
+      (lo >>> 8) & 0xff,
+      lo & 0xff,
+    ];
     if (this.suite.explicitNonceLength === 8) {
-      nonce.set(this.iv.subarray(0, 4), 0);
-      nonce.set(explicit, 4);
+      for (let i = 0; i < 8; i++) n[4 + i] = b[i] ?? 0;
     } else {
-      nonce.set(this.iv);
-      for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] ?? 0) ^ (explicit[i] ?? 0);
+      for (let i = 0; i < 12; i++) n[i] = (this.iv[i] ?? 0) ^ (i >= 4 ? (b[i - 4] ?? 0) : 0);
     }
-    return { nonce, explicit };
   }
 
-  private aad(epoch: number, seq: number, type: number, length: number): Uint8Array {
-    const a = new Uint8Array(13);
-    const v = new DataView(a.buffer);
+  private setAad(epoch: number, seq: number, type: number, length: number): Buffer {
+    const v = this.aadView;
     v.setUint16(0, epoch);
     v.setUint16(2, Math.floor(seq / 2 ** 32));
     v.setUint32(4, seq >>> 0);
     v.setUint8(8, type);
     v.setUint16(9, DTLS1_2);
     v.setUint16(11, length);
-    return a;
+    return this.aadBuf;
   }
 
   /** Encrypts a record payload; returns the record fragment (explicit nonce, ciphertext, tag). */
   seal(epoch: number, seq: number, type: number, plaintext: Uint8Array): Uint8Array {
-    const { nonce, explicit } = this.nonce(epoch, seq);
-    const c = createCipheriv(this.suite.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
-    c.setAAD(this.aad(epoch, seq, type, plaintext.length), { plaintextLength: plaintext.length });
+    this.setNonce(epoch, seq);
+    const c = createCipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonceBuf, {
+      authTagLength: 16,
+    });
+    c.setAAD(this.setAad(epoch, seq, type, plaintext.length));
     const out = new Uint8Array(this.overhead + plaintext.length);
     let o = 0;
     if (this.suite.explicitNonceLength) {
-      out.set(explicit, 0);
+      out.set(this.nonceBuf.subarray(4, 12), 0);
       o = 8;
     }
     const ct = c.update(plaintext);
@@ -86,18 +100,14 @@ export class RecordProtection {
   open(epoch: number, seq: number, type: number, fragment: Uint8Array): Uint8Array | undefined {
     if (fragment.length < this.overhead) return undefined;
     const n = this.suite.explicitNonceLength;
-    let nonce: Uint8Array;
-    if (n === 8) {
-      nonce = new Uint8Array(12);
-      nonce.set(this.iv.subarray(0, 4), 0);
-      nonce.set(fragment.subarray(0, 8), 4);
-    } else {
-      nonce = this.nonce(epoch, seq).nonce;
-    }
+    if (n === 8) this.nonceBuf.set(fragment.subarray(0, 8), 4);
+    else this.setNonce(epoch, seq);
     const ctLen = fragment.length - this.overhead;
     try {
-      const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
-      d.setAAD(this.aad(epoch, seq, type, ctLen), { plaintextLength: ctLen });
+      const d = createDecipheriv(this.suite.cipher as 'aes-128-gcm', this.key, this.nonceBuf, {
+        authTagLength: 16,
+      });
+      d.setAAD(this.setAad(epoch, seq, type, ctLen));
       d.setAuthTag(fragment.subarray(fragment.length - 16));
       const pt = d.update(fragment.subarray(n, n + ctLen));
       const fin = d.final();
