@@ -1,8 +1,13 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock, type Clock, type Timer } from '../webrtc/transport/index.ts';
 import { accessUnitInfo } from './access-unit.ts';
+import { joinAnnexB } from './annexb.ts';
 import { DemoSource } from './demo-source.ts';
+import { encodeTestPattern } from './ffmpeg.test-util.ts';
 import type { VideoFrame } from './frame.ts';
 import { parseH264Clip } from './h264-clip.ts';
 import { h264NalType, h264Syntax } from './h264-nal.ts';
@@ -125,6 +130,21 @@ t.test('close, abort, unsubscribe, and the state machine', async (t) => {
   const d3 = new DemoSource(clip, { clock: clock2, signal: AbortSignal.abort() });
   t.equal(d3.state, 'closed', 'an aborted signal closes at once');
   t.throws(() => new DemoSource(clip, { clock: clock2, fps: 0 }), RangeError);
+  const withB = parseH264Clip(
+    encodeTestPattern('160x96', 30, 0.3, [
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      'high',
+      '-bf',
+      '2',
+      '-x264-params',
+      'b-adapt=0',
+      '-f',
+      'h264',
+    ]),
+  );
+  t.throws(() => new DemoSource(withB, { clock: clock2 }), { name: 'MediaError', code: 'MEDIA_BAD_CLIP' });
 });
 
 /** A clock whose timers fire only when the test says, at whatever time the test sets. */
@@ -207,4 +227,32 @@ t.test('DemoSource.open reads the committed clip', async (t) => {
   await t.rejects(DemoSource.open({ clock, path: new URL('./demo/SOURCE.md', import.meta.url) }), {
     code: 'MEDIA_BAD_CLIP',
   });
+});
+
+t.test('a real decoder (ffmpeg) decodes 2.5 loops of the demo output without an error', async (t) => {
+  const { clock, demo, frames } = play();
+  demo.start();
+  clock.advance(7500); // 226 frames: two loop points
+  demo.close();
+  const dir = mkdtempSync(join(tmpdir(), 'demo-decode-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'out.h264');
+  writeFileSync(file, joinAnnexB(frames.flatMap((f) => [...f.nalus])));
+  const run = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-v', 'error', '-f', 'h264', '-i', file, '-f', 'framemd5', '-'],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  t.equal(run.status, 0, 'ffmpeg exits 0');
+  t.equal(run.stderr, '', 'no decoder error or warning');
+  const decoded = run.stdout.split('\n').filter((l) => /^0,/.test(l));
+  t.equal(decoded.length, frames.length, `${frames.length} frames decoded`);
+  // The picture after a loop point is the clip's first picture again.
+  const md5 = (i: number): string => (decoded[i] ?? '').split(',').pop()?.trim() ?? '';
+  t.equal(md5(90), md5(0), 'loop point: frame 90 decodes to frame 0');
+  t.equal(md5(181), md5(1));
+  t.not(md5(1), md5(0));
 });

@@ -60,7 +60,8 @@ const MAX_LAG_MS = 1000;
 /**
  * The built-in demo stream: an H.264 clip played in a loop with live timestamps, paced by an injected
  * {@link Clock}. Timestamps grow by 90000/fps per frame across loops with no jump at the loop point;
- * the clip starts with an IDR carrying SPS+PPS, and so does every later IDR.
+ * the clip starts with an IDR carrying SPS+PPS, and so does every later IDR. Clips with B-frames are
+ * refused (`MEDIA_BAD_CLIP`): their decoding order is not their presentation order.
  *
  * @example
  * const demo = await DemoSource.open({ clock: systemClock, signal });
@@ -97,6 +98,8 @@ export class DemoSource {
   constructor(clip: H264Clip, opts: DemoSourceOptions) {
     const fps = opts.fps ?? clip.sps.frameRate ?? 30;
     if (!(fps > 0 && fps <= 240)) throw new RangeError(`fps ${fps} out of range`);
+    // Timestamps follow decoding order here; B-frames would need presentation times from the POC.
+    if (clip.hasBFrames) throw new MediaError('MEDIA_BAD_CLIP', 'demo clips must not hold B-frames');
     this.clip = clip;
     this.clock = opts.clock;
     this.frameMs = 1000 / fps;

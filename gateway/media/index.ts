@@ -110,3 +110,13 @@ export {
   type DemoSourceStats,
   type DemoSourceState,
 } from './demo-source.ts';
+export type { MediaPacket, ViewerSink } from './media-packet.ts';
+export { PacketHistory } from './packet-history.ts';
+export { GopCache } from './gop-cache.ts';
+export {
+  StreamHub,
+  type StreamHubOptions,
+  type StreamHubStats,
+  type StreamInfo,
+  type HubViewer,
+} from './stream-hub.ts';

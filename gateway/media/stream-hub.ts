@@ -1,0 +1,356 @@
+import type { Clock } from '../webrtc/transport/index.ts';
+import { AudioPacketizer, H264Packetizer, H265Packetizer } from '../webrtc/rtp/index.ts';
+import { CLOCK_RATE, type Codec, type Frame } from './frame.ts';
+import { GopCache } from './gop-cache.ts';
+import { h264Syntax } from './h264-nal.ts';
+import { h265Syntax } from './h265-nal.ts';
+import { parseH264Sps } from './h264-sps.ts';
+import { parseH265Sps } from './h265-sps.ts';
+import type { MediaPacket, ViewerSink } from './media-packet.ts';
+import { PacketHistory } from './packet-history.ts';
+import { ParameterSetCache } from './parameter-sets.ts';
+
+export interface StreamHubOptions {
+  readonly name: string;
+  readonly clock: Clock;
+  /** RTP payload MTU; default 1200 (fits every path WebRTC sees, with SRTP and TURN overhead). */
+  readonly mtu?: number;
+  /** Packets kept per track for NACKs; default 1024 (~3 s of 2.5 Mbit/s video). */
+  readonly historySize?: number;
+  /** GOP cache bound in bytes; default 8 MiB. */
+  readonly gopMaxBytes?: number;
+  /** Randomness for the initial sequence numbers and timestamp offsets (RFC 3550 §5.1); default Math.random. */
+  readonly random?: () => number;
+}
+
+/** What the hub knows of its stream, for `GET /api/streams`, gRPC and the player. */
+export interface StreamInfo {
+  readonly name: string;
+  readonly video: { codec: Codec; width?: number; height?: number; fps?: number } | undefined;
+  readonly audio: { codec: Codec; clockRate: number } | undefined;
+  /** Bits per second over the last few seconds, all tracks. */
+  readonly bitrate: number;
+  readonly viewers: number;
+}
+
+export interface StreamHubStats {
+  frames: number;
+  packets: number;
+  bytes: number;
+  keyframes: number;
+  /** Times a viewer could not take a packet and was skipped to the next keyframe. */
+  viewerSkips: number;
+  retransmits: number;
+  keyframeRequests: number;
+  /** Timestamp rebases after a source restart or a jump. */
+  rebases: number;
+}
+
+type Kind = 'video' | 'audio';
+
+/** Per track: the stream's sequence/timestamp space, continuous whatever the source does. */
+class Track {
+  seq: number;
+  private tsOffset: number;
+  private lastSrc: number | undefined;
+  private lastOut = 0;
+  private step: number;
+  rebase = false;
+  readonly history: PacketHistory;
+
+  constructor(
+    readonly kind: Kind,
+    readonly codec: Codec,
+    readonly clockRate: number,
+    random: () => number,
+    historySize: number,
+  ) {
+    this.seq = Math.floor(random() * 0x10000);
+    this.tsOffset = Math.floor(random() * 0x1_0000_0000);
+    this.step = Math.round(clockRate / (kind === 'video' ? 30 : 50));
+    this.history = new PacketHistory(historySize);
+  }
+
+  /**
+   * Maps a source timestamp to the stream's. A restarted camera starts its clock anywhere (RFC 3550
+   * §5.1: random initial timestamp); viewers must not see that, or their jitter buffer stalls. So on
+   * a restart, a backwards step, or a jump over 10 s, the stream continues one frame step later.
+   */
+  outTimestamp(src: number): { ts: number; rebased: boolean } {
+    let rebased = false;
+    if (this.lastSrc !== undefined) {
+      const d = (src - this.lastSrc) | 0;
+      if (this.rebase || d < 0 || d > this.clockRate * 10) {
+        this.tsOffset = (this.lastOut + this.step - src) >>> 0;
+        rebased = true;
+      } else if (d > 0) this.step = d;
+    }
+    this.rebase = false;
+    this.lastSrc = src;
+    this.lastOut = (src + this.tsOffset) >>> 0;
+    return { ts: this.lastOut, rebased };
+  }
+}
+
+interface ViewerState {
+  readonly sink: ViewerSink;
+  readonly kinds: ReadonlySet<Kind>;
+  skipping: boolean;
+}
+
+/** A viewer's handle on the hub: feedback goes back through it. */
+export interface HubViewer {
+  /** RFC 4585 generic NACK: resend these stream sequence numbers from the history. Returns how many. */
+  nack(kind: Kind, seqs: readonly number[]): number;
+  /** PLI/FIR (RFC 4585 §6.3.1, RFC 5104): answered from the GOP cache, since cameras cannot be asked. */
+  requestKeyframe(): void;
+  close(): void;
+}
+
+/**
+ * One source, many viewers (DESIGN.md, the media path). Frames are packetized once per stream into
+ * {@link MediaPacket}s with the stream's own continuous sequence numbers and timestamps; each viewer
+ * gets the same packet objects through its {@link ViewerSink} and pays only a header rewrite, one
+ * SRTP protect and one send. SPS/PPS(/VPS) go in-band before every keyframe; the current GOP is cached
+ * so a new viewer starts at once; a viewer that cannot keep up skips to the next keyframe.
+ *
+ * @example
+ * const hub = new StreamHub({ name: 'demo', clock });
+ * demo.onFrame((f) => hub.pushFrame(f));
+ * const v = hub.addViewer({ deliver: (p) => sender.send(p) });
+ */
+export class StreamHub {
+  readonly name: string;
+  readonly stats: StreamHubStats = {
+    frames: 0,
+    packets: 0,
+    bytes: 0,
+    keyframes: 0,
+    viewerSkips: 0,
+    retransmits: 0,
+    keyframeRequests: 0,
+    rebases: 0,
+  };
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly historySize: number;
+  private readonly gop: GopCache;
+  private readonly viewers = new Set<ViewerState>();
+  private readonly video264: H264Packetizer;
+  private readonly video265: H265Packetizer;
+  private readonly audioPacketizer: AudioPacketizer;
+  private videoTrack: Track | undefined;
+  private audioTrack: Track | undefined;
+  private paramSets: ParameterSetCache | undefined;
+  private size: { width: number; height: number; fps?: number } | undefined;
+  private rateWindow = { start: 0, bytes: 0, bps: 0 };
+  private closed = false;
+  /** Packets of the frame being packetized (reused array). */
+  private readonly batch: MediaPacket[] = [];
+  private batchKind: Kind = 'video';
+  private batchKeyframe = false;
+  private batchTs = 0;
+  private batchTrack: Track | undefined;
+  private readonly collect = (data: Uint8Array, marker: boolean): void => {
+    const track = this.batchTrack as Track;
+    const seq = track.seq;
+    track.seq = (seq + 1) & 0xffff;
+    const v = new DataView(data.buffer, data.byteOffset, 12);
+    v.setUint8(0, 0x80);
+    v.setUint8(1, marker ? 0x80 : 0);
+    v.setUint16(2, seq);
+    v.setUint32(4, this.batchTs);
+    v.setUint32(8, 0);
+    this.batch.push({
+      kind: this.batchKind,
+      data,
+      seq,
+      timestamp: this.batchTs,
+      marker,
+      keyframeStart: this.batchKeyframe && this.batch.length === 0,
+    });
+  };
+
+  constructor(opts: StreamHubOptions) {
+    this.name = opts.name;
+    this.clock = opts.clock;
+    this.random = opts.random ?? Math.random;
+    this.historySize = opts.historySize ?? 1024;
+    this.gop = new GopCache(opts.gopMaxBytes);
+    const po = { mtu: opts.mtu ?? 1200 };
+    this.video264 = new H264Packetizer(po);
+    this.video265 = new H265Packetizer(po);
+    this.audioPacketizer = new AudioPacketizer(po);
+    this.rateWindow.start = this.clock.now();
+  }
+
+  get info(): StreamInfo {
+    this.rollRate();
+    return {
+      name: this.name,
+      video: this.videoTrack ? { codec: this.videoTrack.codec, ...this.size } : undefined,
+      audio: this.audioTrack
+        ? { codec: this.audioTrack.codec, clockRate: this.audioTrack.clockRate }
+        : undefined,
+      bitrate: this.rateWindow.bps,
+      viewers: this.viewers.size,
+    };
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  /** The source restarted (a camera reconnect): the next timestamps continue the stream's. */
+  sourceRestarted(): void {
+    if (this.videoTrack) this.videoTrack.rebase = true;
+    if (this.audioTrack) this.audioTrack.rebase = true;
+  }
+
+  /** Packetizes a frame once and fans it out to every viewer. */
+  pushFrame(frame: Frame): void {
+    if (this.closed) return;
+    this.stats.frames++;
+    if (frame.kind === 'video') this.pushVideo(frame.codec, frame.nalus, frame.timestamp, frame.keyframe);
+    else this.pushAudio(frame.codec, frame.payload, frame.timestamp, frame.clockRate);
+  }
+
+  /**
+   * Adds a viewer. Video viewers get the cached GOP first, so their decoder has a keyframe with its
+   * parameter sets at once; then live packets.
+   */
+  addViewer(sink: ViewerSink, opts: { kinds?: readonly Kind[] } = {}): HubViewer {
+    const state: ViewerState = { sink, kinds: new Set(opts.kinds ?? ['video', 'audio']), skipping: false };
+    this.viewers.add(state);
+    if (state.kinds.has('video')) {
+      for (const p of this.gop.snapshot()) {
+        if (!sink.deliver(p)) {
+          this.skip(state);
+          break;
+        }
+      }
+    }
+    return {
+      nack: (kind, seqs) => this.nack(state, kind, seqs),
+      requestKeyframe: () => this.requestKeyframe(state),
+      close: () => void this.viewers.delete(state),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.viewers.clear();
+    this.gop.clear();
+  }
+
+  private trackFor(kind: Kind, codec: Codec, clockRate: number): Track {
+    const cur = kind === 'video' ? this.videoTrack : this.audioTrack;
+    if (cur && cur.codec === codec) return cur;
+    // A new codec is a new RTP stream: fresh sequence space and history (RFC 3550 §5.1).
+    const t = new Track(kind, codec, clockRate, this.random, this.historySize);
+    if (kind === 'video') {
+      this.videoTrack = t;
+      this.paramSets = new ParameterSetCache(codec === 'H265' ? h265Syntax : h264Syntax);
+      this.gop.clear();
+    } else this.audioTrack = t;
+    return t;
+  }
+
+  private pushVideo(codec: Codec, nalus: readonly Uint8Array[], srcTs: number, keyframe: boolean): void {
+    const track = this.trackFor('video', codec, CLOCK_RATE[codec]);
+    const sets = this.paramSets as ParameterSetCache;
+    // In-band parameter sets before every keyframe: browsers decode nothing without them.
+    const units = keyframe ? sets.complete(nalus) : nalus;
+    if (keyframe) {
+      this.stats.keyframes++;
+      this.learnSize(codec, sets);
+    }
+    const out = track.outTimestamp(srcTs);
+    if (out.rebased) this.stats.rebases++;
+    this.begin(track, out.ts, keyframe);
+    if (codec === 'H265') this.video265.packetize(units, this.collect);
+    else this.video264.packetize(units, this.collect);
+    this.fanOut();
+  }
+
+  private pushAudio(codec: Codec, payload: Uint8Array, srcTs: number, clockRate: number): void {
+    const track = this.trackFor('audio', codec, clockRate);
+    const out = track.outTimestamp(srcTs);
+    if (out.rebased) this.stats.rebases++;
+    this.begin(track, out.ts, false);
+    this.audioPacketizer.packetize(payload, this.collect);
+    this.fanOut();
+  }
+
+  private begin(track: Track, ts: number, keyframe: boolean): void {
+    this.batch.length = 0;
+    this.batchTrack = track;
+    this.batchKind = track.kind;
+    this.batchTs = ts;
+    this.batchKeyframe = keyframe;
+  }
+
+  private fanOut(): void {
+    const track = this.batchTrack as Track;
+    for (const p of this.batch) {
+      track.history.push(p);
+      if (p.kind === 'video') this.gop.push(p);
+      this.stats.packets++;
+      this.stats.bytes += p.data.byteLength;
+      this.rateWindow.bytes += p.data.byteLength;
+      for (const v of this.viewers) {
+        if (!v.kinds.has(p.kind)) continue;
+        if (v.skipping) {
+          if (!p.keyframeStart) continue;
+          v.skipping = false;
+        }
+        if (!v.sink.deliver(p) && p.kind === 'video') this.skip(v);
+      }
+    }
+    this.batch.length = 0;
+  }
+
+  private skip(v: ViewerState): void {
+    v.skipping = true;
+    this.stats.viewerSkips++;
+  }
+
+  private nack(v: ViewerState, kind: Kind, seqs: readonly number[]): number {
+    const track = kind === 'video' ? this.videoTrack : this.audioTrack;
+    if (!track || !this.viewers.has(v)) return 0;
+    let n = 0;
+    for (const s of seqs) {
+      const p = track.history.get(s);
+      if (p && v.sink.deliver(p)) n++;
+    }
+    this.stats.retransmits += n;
+    return n;
+  }
+
+  private requestKeyframe(v: ViewerState): void {
+    if (!this.viewers.has(v)) return;
+    this.stats.keyframeRequests++;
+    for (const p of this.gop.keyframe()) if (!v.sink.deliver(p)) break;
+  }
+
+  private learnSize(codec: Codec, sets: ParameterSetCache): void {
+    const sps = sets.get('sps');
+    if (!sps) return;
+    try {
+      const s = codec === 'H265' ? parseH265Sps(sps) : parseH264Sps(sps);
+      this.size = { width: s.width, height: s.height, ...(s.frameRate ? { fps: s.frameRate } : {}) };
+    } catch {
+      // An SPS we cannot parse leaves the size unknown; the stream still relays.
+    }
+  }
+
+  private rollRate(): void {
+    const now = this.clock.now();
+    const dt = now - this.rateWindow.start;
+    if (dt >= 2000) {
+      this.rateWindow.bps = Math.round((this.rateWindow.bytes * 8 * 1000) / dt);
+      this.rateWindow.start = now;
+      this.rateWindow.bytes = 0;
+    }
+  }
+}
