@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import type { Clock } from '../transport/index.ts';
+import { DtlsError } from './errors.ts';
 import { fingerprint } from './fingerprint.ts';
 
 /**
@@ -29,7 +30,16 @@ let x509Module: Promise<typeof X509> | undefined;
  */
 function loadX509(): Promise<typeof X509> {
   x509Module ??= (async () => {
-    await import('reflect-metadata');
+    try {
+      await import('reflect-metadata');
+    } catch (cause) {
+      x509Module = undefined;
+      throw new DtlsError(
+        'DTLS_CERTIFICATE_UNAVAILABLE',
+        'generating a certificate needs the reflect-metadata package next to @peculiar/x509',
+        { cause },
+      );
+    }
     const x509 = await import('@peculiar/x509');
     x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
     return x509;
