@@ -359,3 +359,28 @@ t.test('a conn below that delivers synchronously and re-entrantly still complete
   t.same([got, back], [['sync'], ['sync']]);
   c.close();
 });
+
+t.test(
+  'after the handshake: a fatal alert from the peer closes with a typed error; abort closes',
+  async (t) => {
+    const ac = new AbortController();
+    const s = setup({ server: { signal: ac.signal } });
+    const [client, server] = await connected(s);
+    const clientClosed = new Promise<Error | undefined>((r) => client.onClose(r));
+    // The server aborts: a clean close (close_notify), so the client closes without error.
+    ac.abort();
+    await run(s.clock, 10);
+    t.ok(server.closed, 'abort closed the server');
+    t.equal(await clientClosed, undefined);
+
+    const s2 = setup();
+    const [c2, s2conn] = await connected(s2);
+    const closed = new Promise<Error | undefined>((r) => c2.onClose(r));
+    // A protected fatal alert (internal_error) from the server side of the association.
+    (s2conn as unknown as { sendAlert(level: number, d: number): void }).sendAlert(2, 80);
+    await run(s2.clock, 10);
+    const err = await closed;
+    t.match(err, { code: 'DTLS_REMOTE_ALERT', description: 80, level: 2 });
+    s2conn.close();
+  },
+);
