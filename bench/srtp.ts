@@ -7,8 +7,8 @@
  *   SRTP_BENCH_ROUNDS=40 npm run bench:srtp
  *
  * Times are CPU time (user+system of this process) per packet, best round of several, rounds of
- * the implementations interleaved so that machine noise hits them alike. Not a test: it asserts
- * nothing and never gates CI.
+ * the implementations interleaved in rotating order, so that machine noise and heap state hit
+ * them alike. Not a test: it asserts nothing and never gates CI.
  */
 import {
   createCipheriv,
@@ -48,13 +48,18 @@ interface Case {
   setup: () => (n: number) => void;
 }
 
-/** CPU µs per packet of the best round, rounds interleaved across cases. */
+/**
+ * CPU µs per packet of the best round. Rounds are interleaved across cases, in a rotating order,
+ * so that machine noise and heap state hit every case alike. (A forced GC before each round was
+ * tried: its concurrent sweeping then bills the next round, which made every figure worse.)
+ */
 function measure(cases: Case[]): Map<string, number> {
   const best = new Map<string, number>();
   const runners = cases.map((c) => ({ name: c.name, run: c.setup() }));
   for (const r of runners) r.run(ROUND); // warm-up / JIT
   for (let round = 0; round < ROUNDS; round++) {
-    for (const r of runners) {
+    for (let k = 0; k < runners.length; k++) {
+      const r = runners[(round + k) % runners.length] as (typeof runners)[0];
       const t0 = process.cpuUsage();
       r.run(ROUND);
       const d = process.cpuUsage(t0);
