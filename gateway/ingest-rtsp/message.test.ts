@@ -142,13 +142,13 @@ t.test('bounds: endless headers, huge Content-Length, too many headers', async (
 });
 
 t.test('a large body fed byte by byte is not re-parsed per byte', async (t) => {
-  const body = 'x'.repeat(100_000);
+  const body = 'x'.repeat(200_000); // quadratic copying took ~28 s here, linear well under 2 s
   const all = bytes(`RTSP/1.0 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
   const start = performance.now();
   const got = feedAll([...all].map((b) => Uint8Array.of(b)));
   t.equal(got.length, 1);
   t.equal(got[0]?.body.length, body.length);
-  t.ok(performance.now() - start < 3000, 'linear, not quadratic');
+  t.ok(performance.now() - start < 10_000, 'linear, not quadratic');
 });
 
 // --- properties ---

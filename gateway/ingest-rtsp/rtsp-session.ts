@@ -55,6 +55,8 @@ export interface RtspSessionOptions {
   limits?: Partial<MessageLimits>;
   logger?: RtspLogger;
   onPacket: (track: SetupTrack, payload: Uint8Array, kind: PacketKind) => void;
+  /** Called with the set-up tracks right before PLAY (packets may follow the PLAY reply at once). */
+  onTracks?: (tracks: SetupTrack[]) => void;
   onRequest?: (entry: RequestLogEntry) => void;
   cnonce?: () => string;
 }
@@ -341,6 +343,7 @@ export class RtspSession {
   private async play(): Promise<void> {
     const conn = this.conn as RtspConnection;
     const url = (this.description as SessionDescriptionInfo).aggregateControl;
+    this.opts.onTracks?.(this.setup);
     const res = await conn.request('PLAY', url, { Range: 'npt=0.000-' });
     if (res.status < 200 || res.status >= 300) throw statusError('PLAY', url, res);
     this.go('play-ok');

@@ -9,6 +9,8 @@ import { udpNet, type DatagramConn, type Net } from '../webrtc/transport/index.t
 import type { RtspError } from './errors.ts';
 import type { RequestLogEntry } from './rtsp-connection.ts';
 import { RtspSource, type RtspSourceOptions } from './rtsp-source.ts';
+import type { Frame } from '../media/index.ts';
+import { videoInfo } from './track-info.ts';
 
 // The source's timers come from systemClock and are unref()'d (they never hold the gateway open);
 // while a test awaits a retry, this ref'd interval keeps the process alive.
@@ -66,6 +68,8 @@ for (const [mount, video, audio, audioPt] of [
         udpBindAddress: '127.0.0.1',
       });
       const seen = watch(source);
+      const frames: Frame[] = [];
+      source.on('frame', (_st, f) => frames.push(f));
       source.connect();
       await source.whenLive();
       t.equal(source.currentTransport, transport);
@@ -83,6 +87,29 @@ for (const [mount, video, audio, audioPt] of [
         seen.requests.filter((r) => r.method === 'GET_PARAMETER').every((r) => r.status === 200),
         'keepalive GET_PARAMETER (the camera lists it in Public) answered 200',
       );
+      // Depacketized: the first video frame is a keyframe with its parameter sets (GOP start or SDP).
+      await waitFor(() => frames.filter((f) => f.kind === 'video').length > 5);
+      const video0 = frames.find((f) => f.kind === 'video');
+      t.match(video0, { codec: video, keyframe: true, parameterSetsInBand: true }, 'first frame decodable');
+      const vTrack = source.tracks[0]?.track;
+      const spsType = video === 'H264' ? 7 : 33;
+      const sps =
+        video0?.kind === 'video'
+          ? video0.nalus.find(
+              (n) =>
+                (video === 'H264' ? (n[0] as number) & 0x1f : ((n[0] as number) >> 1) & 0x3f) === spsType,
+            )
+          : undefined;
+      t.match(vTrack && videoInfo(vTrack, sps), { width: 640, height: 360 }, 'size from the SPS');
+      const vts = frames.filter((f) => f.kind === 'video').map((f) => f.timestamp);
+      t.ok(
+        vts.every((ts, i) => i === 0 || ts - (vts[i - 1] as number) === 6000),
+        '15 fps: 6000 ticks of 90 kHz between frames',
+      );
+      const audio0 = frames.find((f) => f.kind === 'audio');
+      t.match(audio0, { codec: audio, clockRate: 8000 });
+      t.equal(source.stats.tracks[0]?.media?.bFrames, false, 'no B-frames');
+      t.equal(source.stats.tracks[0]?.media?.lostPackets, 0);
       t.equal(source.stats.udpFallbacks, 0);
       t.equal(source.stats.reconnects, 0);
       t.ok((source.stats.tracks[0]?.bytes ?? 0) > 1000);

@@ -10,6 +10,12 @@ import { RtspSession, type PacketKind, type RtspTransport, type SetupTrack } fro
 import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
 import { tcpDialer } from './tcp-dialer.ts';
 import type { RtspTrack } from './track.ts';
+import {
+  createTrackDepacketizer,
+  type TrackDepacketizer,
+  type TrackDepacketizerStats,
+} from './track-depacketizer.ts';
+import type { Frame } from '../media/index.ts';
 
 /** What a source is doing, for `GET /api/streams` and events (reasons never contain credentials). */
 export type SourceState =
@@ -50,6 +56,8 @@ export interface RtspSourceOptions {
   /** Aborting it closes the source. */
   signal?: AbortSignal;
   cnonce?: () => string;
+  /** Depacketize into `frame` events (default true); false delivers RTP `packet`s only. */
+  depacketize?: boolean;
 }
 
 export interface TrackStats {
@@ -58,6 +66,8 @@ export interface TrackStats {
   packets: number;
   bytes: number;
   rtcpPackets: number;
+  /** Depacketizer counters (frames, keyframes, lost packets, B-frames); absent for tracks not relayed. */
+  media: TrackDepacketizerStats | undefined;
 }
 
 export interface SourceStats {
@@ -70,12 +80,17 @@ export interface SourceStats {
 /** Events of {@link RtspSource}. `packet` is the hot path: no object per packet. */
 export interface RtspSourceEvents {
   state: [state: SourceState];
-  /** The tracks of each new session (after DESCRIBE/SETUP), before its first packet. */
+  /** The tracks of each new session (after SETUP, before PLAY): before its first packet. */
   tracks: [tracks: SetupTrack[]];
   /** One RTP or RTCP packet of a track; `payload` is the receiver's to keep. */
   packet: [track: SetupTrack, payload: Uint8Array, kind: PacketKind];
   /** Every failure, also reflected in `state` (not named `error`: no listener must not throw). */
   failure: [error: RtspError];
+  /**
+   * A depacketized frame of a relayable track (H.264/H.265 access units with parameter sets before
+   * keyframes; PCMU/PCMA/Opus payloads), timestamps unwrapped and continuous within a session.
+   */
+  frame: [track: SetupTrack, frame: Frame];
   /** Each finished RTSP request (URL masked). */
   request: [entry: RequestLogEntry];
 }
@@ -111,6 +126,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   private packetsThisSession = 0;
   private closed = false;
   private currentTracks: SetupTrack[] = [];
+  private depacketizers: Array<TrackDepacketizer | undefined> = [];
 
   constructor(options: RtspSourceOptions) {
     super();
@@ -202,25 +218,19 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       cnonce: this.opts.cnonce,
       onRequest: (e) => this.emit('request', e),
       onPacket: (st, payload, kind) => this.onPacket(st, payload, kind),
+      onTracks: (setup) => {
+        if (this.session === session) this.useTracks(setup);
+      },
     });
     this.session = session;
     this.packetsThisSession = 0;
     session.start().then(
       () => {
         if (this.session !== session || this.closed) return;
-        this.currentTracks = session.setup;
-        this.stats.tracks = session.setup.map((s) => ({
-          index: s.track.index,
-          codec: s.track.codec,
-          packets: 0,
-          bytes: 0,
-          rtcpPackets: 0,
-        }));
         session.onEnd((err) => this.fail(session, err));
         this.liveSince = this.clock.now();
         this.lastPacketAt = this.liveSince;
         this.armWatchdog(session);
-        this.emit('tracks', session.setup);
         this.setState({
           status: 'live',
           since: this.clock.wallNow(),
@@ -232,10 +242,30 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     );
   }
 
+  /** Per-session track state, set before PLAY so the first packets are counted and depacketized. */
+  private useTracks(setup: SetupTrack[]): void {
+    this.currentTracks = setup;
+    this.emit('tracks', setup);
+    this.depacketizers = setup.map((st) =>
+      this.opts.depacketize === false
+        ? undefined
+        : createTrackDepacketizer(st.track, { clock: this.clock, onFrame: (f) => this.emit('frame', st, f) }),
+    );
+    this.stats.tracks = setup.map((s, i) => ({
+      index: s.track.index,
+      codec: s.track.codec,
+      packets: 0,
+      bytes: 0,
+      rtcpPackets: 0,
+      media: this.depacketizers[i]?.stats,
+    }));
+  }
+
   private onPacket(st: SetupTrack, payload: Uint8Array, kind: PacketKind): void {
     this.lastPacketAt = this.clock.now();
     this.packetsThisSession++;
-    const ts = this.stats.tracks[this.currentTracks.indexOf(st)];
+    const i = this.currentTracks.indexOf(st);
+    const ts = this.stats.tracks[i];
     if (ts) {
       if (kind === 'rtp') {
         ts.packets++;
@@ -243,6 +273,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       } else ts.rtcpPackets++;
     }
     this.emit('packet', st, payload, kind);
+    if (kind === 'rtp') this.depacketizers[i]?.push(payload);
   }
 
   /**
