@@ -8,6 +8,7 @@ import { startBus } from './bus/index.ts';
 import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
 import { routeKey } from './webrtc/ice/index.ts';
 import { generateCertificate } from './webrtc/dtls/index.ts';
+import { DemoSource, StreamHub } from './media/index.ts';
 import { VERSION } from './version.ts';
 
 /** A running gateway: its bound addresses and how to stop it. */
@@ -80,13 +81,24 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       commonName: `edge-gateway ${nodeId}`,
       validDays: 365,
     });
-    const streams = new Set(config.demo.enabled ? ['demo'] : []);
+    const hubs = new Map<string, StreamHub>();
+    if (config.demo.enabled) {
+      const hub = new StreamHub({ name: 'demo', clock: systemClock });
+      const demo = await DemoSource.open({ clock: systemClock });
+      demo.onFrame((f) => hub.pushFrame(f));
+      demo.start();
+      hubs.set('demo', hub);
+      closers.push(() => {
+        demo.close();
+        hub.close();
+      });
+    }
     const whep = new WhepSessions({
       clock: systemClock,
       mux,
       certificate,
       hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
-      hasStream: (name) => streams.has(name),
+      stream: (name) => hubs.get(name),
       logger,
     });
     closers.push(() => whep.closeAll());

@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
 import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
-import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
+import { PeerConnection, RtpSender, type PeerLogger } from '../webrtc/peer/index.ts';
+import type { HubViewer, MediaPacket, StreamHub } from '../media/index.ts';
 import {
   answerDirection,
   pickAudio,
@@ -34,19 +35,29 @@ export interface WhepSessionsOptions {
   readonly mux: UdpMux;
   readonly certificate: DtlsCertificate;
   readonly hostCandidates: readonly Addr[];
-  /** Whether a stream of that name exists. */
-  hasStream(name: string): boolean;
+  /** The stream hub of that name, if the stream exists. */
+  stream(name: string): StreamHub | undefined;
   readonly logger: PeerLogger;
   readonly maxSessions?: number;
   readonly iceServers?: ReturnType<WhepBackend['iceServers']>;
 }
 
-/** One viewer: its peer connection and the SSRC we send on for each accepted mid. */
+/** What we send on an accepted m-line. */
+export interface SentTrack {
+  readonly mid: string;
+  readonly kind: 'video' | 'audio';
+  readonly ssrc: number;
+  readonly payloadType: number;
+}
+
+/** One viewer: its peer connection, what it receives, and its place in the stream hub once connected. */
 export interface WhepSession {
   readonly id: string;
   readonly stream: string;
   readonly pc: PeerConnection;
-  readonly ssrcs: ReadonlyMap<string, number>;
+  readonly tracks: ReadonlyMap<'video' | 'audio', SentTrack>;
+  readonly senders: Map<'video' | 'audio', RtpSender>;
+  viewer: HubViewer | undefined;
 }
 
 /** What the gateway answers for each offered m-line: it sends H.264 video and Opus/PCMU/PCMA audio. */
@@ -84,7 +95,8 @@ export class WhepSessions implements WhepBackend {
   }
 
   async createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }> {
-    if (!this.opts.hasStream(stream)) throw new StreamNotFoundError(stream);
+    const hub = this.opts.stream(stream);
+    if (!hub) throw new StreamNotFoundError(stream);
     const limit = this.opts.maxSessions ?? 500;
     if (this.sessions.size >= limit) throw new SessionLimitError(limit);
     const id = randomBytes(12).toString('hex');
@@ -95,26 +107,28 @@ export class WhepSessions implements WhepBackend {
       hostCandidates: this.opts.hostCandidates,
       logger: this.opts.logger,
     });
-    const ssrcs = new Map<string, number>();
+    const tracks = new Map<'video' | 'audio', SentTrack>();
     const answer = pc.acceptOffer(offer, (section) => {
+      const kind = section.kind;
+      // One track of each kind per viewer (BUNDLE, RFC 9143): extra sections of a kind are rejected.
+      if ((kind !== 'video' && kind !== 'audio') || tracks.has(kind)) return undefined;
       const a = decideViewer(section);
-      if (!a) return undefined;
-      // Each viewer gets its own SSRCs (RFC 3550 §8): the hub rewrites them per viewer.
+      const codec = a?.codecs[0];
+      if (!a || !codec) return undefined;
+      // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.
       const ssrc = randomInt(1, 0xffff_ffff);
-      ssrcs.set(section.mid, ssrc);
+      tracks.set(kind, { mid: section.mid, kind, ssrc, payloadType: codec.payloadType });
       return {
         ...a,
-        send: {
-          ssrc,
-          cname: `edgegw-${id.slice(0, 8)}`,
-          streamId: stream,
-          trackId: `${stream}-${section.kind}`,
-        },
+        send: { ssrc, cname: `edgegw-${id.slice(0, 8)}`, streamId: stream, trackId: `${stream}-${kind}` },
       };
     });
-    this.sessions.set(id, { id, stream, pc, ssrcs });
+    const session: WhepSession = { id, stream, pc, tracks, senders: new Map(), viewer: undefined };
+    this.sessions.set(id, session);
     pc.onConnectionStateChange((s) => {
+      if (s === 'connected' && !session.viewer) this.attach(session, hub);
       if (s === 'failed' || s === 'closed') {
+        session.viewer?.close();
         this.sessions.delete(id);
         if (s === 'failed') pc.close();
       }
@@ -136,6 +150,33 @@ export class WhepSessions implements WhepBackend {
     if (!s || s.stream !== stream) return false;
     s.pc.addRemoteCandidates(sdpfrag);
     return true;
+  }
+
+  /**
+   * Once DTLS-SRTP is up, the viewer joins the hub: one RtpSender per track, and the hub's cached
+   * GOP goes out at once, so the first picture does not wait for the camera's next keyframe.
+   */
+  private attach(session: WhepSession, hub: StreamHub): void {
+    const srtp = session.pc.srtp;
+    const conn = session.pc.mediaConn;
+    if (!srtp || !conn) return;
+    for (const t of session.tracks.values()) {
+      session.senders.set(
+        t.kind,
+        new RtpSender({ ssrc: t.ssrc, payloadType: t.payloadType, srtp: srtp.tx, conn }),
+      );
+    }
+    const video = session.senders.get('video');
+    const audio = session.senders.get('audio');
+    session.viewer = hub.addViewer(
+      {
+        deliver: (p: MediaPacket) => {
+          const s = p.kind === 'video' ? video : audio;
+          return s ? s.send(p.data, p.seq, p.timestamp) : true;
+        },
+      },
+      { kinds: [...session.tracks.keys()] },
+    );
   }
 
   iceServers(): ReturnType<WhepBackend['iceServers']> {
