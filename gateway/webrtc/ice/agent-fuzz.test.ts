@@ -8,7 +8,13 @@ import {
   shortTermKey,
   type StunMessage,
 } from '../stun/index.ts';
-import { ManualClock, type Addr, type DatagramConn, type DatagramHandler } from '../transport/index.ts';
+import {
+  ManualClock,
+  TransportSendError,
+  type Addr,
+  type DatagramConn,
+  type DatagramHandler,
+} from '../transport/index.ts';
 import { IceAgent, IceError } from './index.ts';
 
 /*
@@ -236,3 +242,22 @@ t.test(
     t.equal(clock.pending, 0);
   },
 );
+
+t.test('a conn that refuses sends (not closed) never makes a timer throw', async (t) => {
+  const clock = new ManualClock();
+  const conn = new StubConn();
+  conn.send = () => {
+    throw new TransportSendError('refused');
+  };
+  const agent = new IceAgent({ clock, conn, role: 'controlling', localCandidates: [conn.localAddr] });
+  agent.setRemoteCredentials('peer', 'q'.repeat(22));
+  agent.addRemoteCandidate('candidate:1 1 udp 2130706431 198.51.100.1 5000 typ host');
+  agent.addRemoteCandidate(null);
+  agent.start();
+  clock.advance(60_000);
+  t.ok(agent.stats.sendErrors >= 7, `${agent.stats.sendErrors} refused sends counted`);
+  t.equal(agent.state, 'failed');
+  t.equal(agent.error?.code, 'ICE_CHECKS_FAILED');
+  agent.close();
+  t.equal(clock.pending, 0);
+});

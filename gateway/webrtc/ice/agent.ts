@@ -97,6 +97,8 @@ export interface IceAgentStats {
   stunDropped: number;
   /** Error responses we sent (400, 401, 420, 487). */
   errorResponsesSent: number;
+  /** STUN sends the conn refused (other than closed). */
+  sendErrors: number;
   dataSent: number;
   dataReceived: number;
   dataDropped: number;
@@ -138,6 +140,7 @@ export class IceAgent {
     consentChecksSent: 0,
     stunDropped: 0,
     errorResponsesSent: 0,
+    sendErrors: 0,
     dataSent: 0,
     dataReceived: 0,
     dataDropped: 0,
@@ -981,12 +984,16 @@ export class IceAgent {
     }
   }
 
+  /** Sends a STUN message. Runs from timers too, so it never throws: a closed conn closes the agent, other send errors are logged and counted as a lost datagram (as UDP would lose it). */
   private transmit(bytes: Uint8Array, to: Addr): void {
     try {
       this.io.send(bytes, to);
     } catch (e) {
       if (e instanceof TransportClosedError) this.close(e);
-      else throw e;
+      else {
+        this.stats.sendErrors++;
+        this.log.warn({ err: e, to: addrKey(to) }, 'STUN send failed');
+      }
     }
   }
 
