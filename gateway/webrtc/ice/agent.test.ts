@@ -475,3 +475,28 @@ t.test(
     t.equal(clock.pending, 0);
   },
 );
+
+t.test(
+  'trickle: candidates arriving after start, and a signalled candidate matching a learned prflx',
+  async (t) => {
+    const { clock, vnet, a, b } = await setup({ signalA: false, signalB: false });
+    a.agent.start();
+    b.agent.start();
+    clock.advance(1000);
+    t.equal(a.agent.state, 'checking', 'nothing to check yet');
+    t.equal(a.agent.stats.checksSent, 0);
+    for (const c of b.agent.localCandidates()) a.agent.addRemoteCandidate(c); // trickled late
+    clock.advance(1000);
+    t.equal(a.agent.state, 'connected');
+    t.equal(b.agent.state, 'connected');
+    t.equal(b.agent.remoteCandidates()[0]?.type, 'prflx', 'B learned A from its check');
+    // A's candidate arrives by signalling afterwards: no second candidate, no second pair.
+    for (const c of a.agent.localCandidates()) b.agent.addRemoteCandidate(c);
+    t.equal(b.agent.remoteCandidates().length, 1);
+    t.equal(b.agent.pairList().length, 1);
+    a.agent.close();
+    b.agent.close();
+    vnet.close();
+    t.equal(clock.pending, 0);
+  },
+);
