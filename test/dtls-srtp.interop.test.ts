@@ -15,7 +15,7 @@ import {
   generateCertificate,
   SrtpProfile,
 } from '../gateway/webrtc/dtls/index.ts';
-import { LoopbackUdpConn } from '../gateway/webrtc/dtls/test-helpers.ts';
+import { LoopbackUdpConn, weriftTransport } from '../gateway/webrtc/dtls/test-helpers.ts';
 import {
   keyingMaterialLength,
   splitKeyingMaterial,
@@ -50,20 +50,7 @@ for (const profile of [SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES12
     const [ourSock, theirSock] = [await bind(), await bind()];
     const ours = await generateCertificate(systemClock);
     const theirs = await CipherContext.createSelfSignedCertificateWithKey({ hash: 4, signature: 3 }, 23);
-    const tr = {
-      type: 'udp',
-      address: theirSock.address(),
-      closed: false,
-      onData: (_d: Buffer, _a: unknown): void => undefined,
-      send: async (buf: Buffer): Promise<void> => {
-        if (!tr.closed) theirSock.send(buf, ourSock.address().port, '127.0.0.1');
-      },
-      close: async (): Promise<void> => {
-        tr.closed = true;
-        theirSock.close();
-      },
-    };
-    theirSock.on('message', (m, r) => tr.onData(m, { address: r.address, port: r.port }));
+    const tr = weriftTransport(theirSock, ourSock.address().port);
     const server = new DtlsServer({
       transport: tr,
       cert: theirs.certPem,

@@ -6,7 +6,8 @@ import { cipherSuiteById } from './cipher-suite.ts';
 import { encodeClientHello, type ClientHello } from './client-hello.ts';
 import { encodeClientKeyExchange } from './client-key-exchange.ts';
 import { DTLS1_2 } from './content-type.ts';
-import { DtlsHandshakeError, DtlsStateError } from './errors.ts';
+import { DtlsHandshakeError } from './errors.ts';
+import { RoleState } from './role-state.ts';
 import {
   decodeUseSrtp,
   encodeEcPointFormats,
@@ -68,7 +69,7 @@ const NEXT: Record<ClientState, readonly ClientState[]> = {
 const MAX_HELLO_VERIFY = 4;
 
 export class ClientHandshake implements HandshakeRole {
-  private s: ClientState = 'idle';
+  private readonly m = new RoleState<ClientState>('client handshake', 'idle', NEXT);
   private hello: ClientHello | undefined;
   private helloVerifies = 0;
   private certificateRequested = false;
@@ -79,12 +80,11 @@ export class ClientHandshake implements HandshakeRole {
   constructor(private readonly host: HandshakeHost) {}
 
   get state(): ClientState {
-    return this.s;
+    return this.m.state;
   }
 
   private go(next: ClientState): void {
-    if (!NEXT[this.s].includes(next)) throw new DtlsStateError('client handshake', this.s, next);
-    this.s = next;
+    this.m.go(next);
   }
 
   start(): void {
@@ -125,13 +125,13 @@ export class ClientHandshake implements HandshakeRole {
     const unexpected = (): never => {
       throw new DtlsHandshakeError(
         'unexpected_message',
-        `got handshake type ${msg.msgType} in state ${this.s}`,
+        `got handshake type ${msg.msgType} in state ${this.m.state}`,
         {
           code: 'DTLS_UNEXPECTED_MESSAGE',
         },
       );
     };
-    switch (this.s) {
+    switch (this.m.state) {
       case 'wait-server-hello':
         if (msg.msgType === HandshakeType.helloVerifyRequest) return this.onHelloVerify(msg);
         if (msg.msgType !== HandshakeType.serverHello) return unexpected();

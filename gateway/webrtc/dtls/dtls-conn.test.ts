@@ -10,7 +10,7 @@ import {
   type DtlsConn,
   type DtlsOptions,
 } from './index.ts';
-import { testPipe, type TestPipeEnd } from './test-helpers.ts';
+import { prng, testPipe, type TestPipeEnd } from './test-helpers.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -20,18 +20,6 @@ t.before(async () => {
   const c = new ManualClock();
   certs = [await generateCertificate(c), await generateCertificate(c)];
 });
-
-/** A deterministic PRNG (mulberry32) for loss and delay. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type TapTest = Pick<typeof t, 'same'>;
 

@@ -9,18 +9,7 @@ import { ManualClock } from '../transport/index.ts';
 import { ContentType } from './content-type.ts';
 import { encodeRecord } from './record.ts';
 import { dtlsClient, dtlsServer, DtlsError, generateCertificate, type DtlsCertificate } from './index.ts';
-import { testPipe, type TestPipeEnd } from './test-helpers.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng, testPipe, type TestPipeEnd } from './test-helpers.ts';
 
 let certs: [DtlsCertificate, DtlsCertificate];
 t.before(async () => {

@@ -17,33 +17,13 @@ import {
   SrtpProfile,
   type DtlsConn,
 } from './index.ts';
-import { LoopbackUdpConn } from './test-helpers.ts';
+import { LoopbackUdpConn, weriftTransport } from './test-helpers.ts';
 
 async function bind(): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4');
   s.bind(0, '127.0.0.1');
   await once(s, 'listening');
   return s;
-}
-
-/** werift's Transport interface over a dgram socket aimed at one peer. */
-function weriftTransport(sock: dgram.Socket, port: number) {
-  const tr = {
-    type: 'udp',
-    address: sock.address(),
-    closed: false,
-    onData: (_d: Buffer, _a: unknown): void => undefined,
-    send: async (buf: Buffer): Promise<void> => {
-      if (!tr.closed) sock.send(buf, port, '127.0.0.1');
-    },
-    close: async (): Promise<void> => {
-      if (tr.closed) return;
-      tr.closed = true;
-      sock.close();
-    },
-  };
-  sock.on('message', (m, r) => tr.onData(m, { address: r.address, port: r.port }));
-  return tr;
 }
 
 const SRTP_LEN = 2 * (16 + 12); // AEAD_AES_128_GCM: 16-byte keys, 12-byte salts (RFC 7714 §12)

@@ -7,7 +7,8 @@ import { decodeClientHello, type ClientHello } from './client-hello.ts';
 import { decodeClientKeyExchange } from './client-key-exchange.ts';
 import { DTLS1_2 } from './content-type.ts';
 import { CookieJar } from './cookie.ts';
-import { DtlsHandshakeError, DtlsStateError } from './errors.ts';
+import { DtlsHandshakeError } from './errors.ts';
+import { RoleState } from './role-state.ts';
 import {
   decodeEcPointFormats,
   decodeSignatureAlgorithms,
@@ -65,7 +66,7 @@ const NEXT: Record<ServerState, readonly ServerState[]> = {
 };
 
 export class ServerHandshake implements HandshakeRole {
-  private s: ServerState = 'wait-client-hello';
+  private readonly m = new RoleState<ServerState>('server handshake', 'wait-client-hello', NEXT);
   private readonly cookies: CookieJar;
   private ephemeral: EphemeralKey | undefined;
   private clientSentCertificate = false;
@@ -75,12 +76,11 @@ export class ServerHandshake implements HandshakeRole {
   }
 
   get state(): ServerState {
-    return this.s;
+    return this.m.state;
   }
 
   private go(next: ServerState): void {
-    if (!NEXT[this.s].includes(next)) throw new DtlsStateError('server handshake', this.s, next);
-    this.s = next;
+    this.m.go(next);
   }
 
   start(): void {
@@ -92,7 +92,7 @@ export class ServerHandshake implements HandshakeRole {
       if (msg.msgType !== t) {
         throw new DtlsHandshakeError(
           'unexpected_message',
-          `got handshake type ${msg.msgType} in state ${this.s}`,
+          `got handshake type ${msg.msgType} in state ${this.m.state}`,
           {
             code: 'DTLS_UNEXPECTED_MESSAGE',
           },
@@ -100,7 +100,7 @@ export class ServerHandshake implements HandshakeRole {
       }
     };
     const { session } = this.host;
-    switch (this.s) {
+    switch (this.m.state) {
       case 'wait-client-hello':
         expect(HandshakeType.clientHello);
         return this.onClientHello(msg);

@@ -7,39 +7,14 @@ import {
   type DatagramHandler,
 } from '../transport/index.ts';
 
-/**
- * Test-only: a connected in-memory pair with a hook that can drop or inspect each datagram. Until
- * transport's createPipe() lands, DTLS tests use this one. Delivery is synchronous unless `deliver`
- * defers it.
- */
-export class TestPipeEnd implements DatagramConn {
-  readonly localAddr: Addr;
-  readonly remoteAddr: Addr;
+/** Test-only: handler and close bookkeeping shared by the test conns below. */
+abstract class TestConn implements DatagramConn {
   closed = false;
-  peer!: TestPipeEnd;
   handler: DatagramHandler | undefined;
   private closeHandlers: CloseHandler[] = [];
-  /** Return false to drop the datagram. */
-  filter: (d: Uint8Array) => boolean = () => true;
-  /** How datagrams reach the peer; default: at once. */
-  deliver: (fn: () => void) => void = (fn) => fn();
-  sent: Uint8Array[] = [];
-
-  constructor(local: Addr, remote: Addr) {
-    this.localAddr = local;
-    this.remoteAddr = remote;
-  }
-
-  send(data: Uint8Array): void {
-    if (this.closed) throw new TransportClosedError('pipe');
-    const copy = Uint8Array.from(data);
-    this.sent.push(copy);
-    if (!this.filter(copy)) return;
-    const peer = this.peer;
-    this.deliver(() => {
-      if (!peer.closed) peer.handler?.(copy, this.localAddr);
-    });
-  }
+  abstract readonly localAddr: Addr;
+  abstract readonly remoteAddr: Addr | undefined;
+  abstract send(data: Uint8Array): void;
 
   onData(h: DatagramHandler): void {
     this.handler = h;
@@ -53,7 +28,42 @@ export class TestPipeEnd implements DatagramConn {
   close(err?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    this.release();
     for (const h of this.closeHandlers.splice(0)) h(err);
+  }
+
+  protected release(): void {}
+}
+
+/**
+ * Test-only: a connected in-memory pair with hooks to drop, inspect or delay each datagram (DTLS's
+ * loss, retransmission and fragmentation tests). Delivery is synchronous and re-entrant unless
+ * `deliver` defers it.
+ */
+export class TestPipeEnd extends TestConn {
+  peer!: TestPipeEnd;
+  /** Return false to drop the datagram. */
+  filter: (d: Uint8Array) => boolean = () => true;
+  /** How datagrams reach the peer; default: at once. */
+  deliver: (fn: () => void) => void = (fn) => fn();
+  sent: Uint8Array[] = [];
+
+  constructor(
+    readonly localAddr: Addr,
+    readonly remoteAddr: Addr,
+  ) {
+    super();
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed) throw new TransportClosedError('pipe');
+    const copy = Uint8Array.from(data);
+    this.sent.push(copy);
+    if (!this.filter(copy)) return;
+    const peer = this.peer;
+    this.deliver(() => {
+      if (!peer.closed) peer.handler?.(copy, this.localAddr);
+    });
   }
 }
 
@@ -65,11 +75,11 @@ export function testPipe(): [TestPipeEnd, TestPipeEnd] {
   return [a, b];
 }
 
-/** The part of a `dgram.Socket` the loopback conn uses (structural, so this file needs no dgram). */
+/** The part of a `dgram.Socket` the loopback helpers use (structural, so this file needs no dgram). */
 export interface UdpSocketLike {
-  on(event: 'message', fn: (msg: Uint8Array, rinfo: { address: string; port: number }) => void): unknown;
+  on(event: 'message', fn: (msg: Buffer, rinfo: { address: string; port: number }) => void): unknown;
   send(msg: Uint8Array, port: number, address: string): void;
-  address(): { address: string; port: number };
+  address(): { address: string; family: string; port: number };
   close(): void;
 }
 
@@ -77,16 +87,14 @@ export interface UdpSocketLike {
  * Test-only: a DatagramConn on a real loopback UDP socket, connected to `remote`, or (server side)
  * to the first address that sends to it.
  */
-export class LoopbackUdpConn implements DatagramConn {
-  closed = false;
+export class LoopbackUdpConn extends TestConn {
   remoteAddr: Addr | undefined;
-  private handler: DatagramHandler | undefined;
-  private closeHandlers: CloseHandler[] = [];
 
   constructor(
     readonly sock: UdpSocketLike,
     remote?: Addr,
   ) {
+    super();
     this.remoteAddr = remote;
     sock.on('message', (m, r) => {
       this.remoteAddr ??= addr(r.address, r.port);
@@ -104,19 +112,39 @@ export class LoopbackUdpConn implements DatagramConn {
     if (this.remoteAddr) this.sock.send(data, this.remoteAddr.port, this.remoteAddr.address);
   }
 
-  onData(h: DatagramHandler): void {
-    this.handler = h;
-  }
-
-  onClose(h: CloseHandler): void {
-    if (this.closed) h();
-    else this.closeHandlers.push(h);
-  }
-
-  close(err?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected override release(): void {
     this.sock.close();
-    for (const h of this.closeHandlers.splice(0)) h(err);
   }
+}
+
+/** werift's DTLS `Transport` over a loopback socket aimed at one peer port (test-only). */
+export function weriftTransport(sock: UdpSocketLike, port: number) {
+  const tr = {
+    type: 'udp',
+    address: sock.address(),
+    closed: false,
+    onData: (_d: Buffer, _a: unknown): void => undefined,
+    send: async (buf: Buffer): Promise<void> => {
+      if (!tr.closed) sock.send(buf, port, '127.0.0.1');
+    },
+    close: async (): Promise<void> => {
+      if (tr.closed) return;
+      tr.closed = true;
+      sock.close();
+    },
+  };
+  sock.on('message', (m, r) => tr.onData(m, { address: r.address, port: r.port }));
+  return tr;
+}
+
+/** A deterministic PRNG (mulberry32) for loss, delay and mutation in tests. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
 }
