@@ -125,6 +125,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       version: VERSION,
       nodeId,
       whep,
+      streams: () => [...hubs.values()].map((h) => h.info),
     });
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
     addresses.http = http.address;

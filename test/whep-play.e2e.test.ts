@@ -61,3 +61,18 @@ t.test('Chromium plays demo over WHEP: size, frame rate, quick first frame, no P
   t.ok((b?.pliCount ?? 0) <= 2, `no PLI storm (${b?.pliCount ?? 0} PLIs)`);
   t.equal(b?.packetsLost ?? 0, 0, 'no loss on loopback');
 });
+
+t.test("the gateway's own player page at / lists demo and plays it", async (t) => {
+  const gw = await startGatewayProcess(t);
+  const page = await browser.newPage(t);
+  await page.goto(`${gw.http}/`);
+  const { stats, ms } = await waitForVideoFrames(page, { minFramesDecoded: 20, timeoutMs: 10_000 });
+  t.comment(`player: 20 frames decoded ${Math.round(ms)} ms after load`);
+  t.equal(stats.frameWidth, 640);
+  t.match(await page.textContent('#streams'), /demo.*H264 640x360/s);
+  const api = (await (await fetch(`${gw.http}/api/streams`)).json()) as {
+    streams: { name: string; viewers: number; bitrate: number }[];
+  };
+  t.equal(api.streams[0]?.name, 'demo');
+  t.equal(api.streams[0]?.viewers, 1, 'the hub counts the viewer');
+});

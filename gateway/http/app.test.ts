@@ -31,8 +31,39 @@ t.test('/metrics is Prometheus text', async (t) => {
   t.match(await r.text(), /^edgegw_x 1$/m);
 });
 
-t.test('root page escapes what it shows', async (t) => {
+t.test('GET /api/streams lists what the gateway serves, CORS open', async (t) => {
+  const app = createHttpApp(
+    deps({
+      streams: () => [
+        {
+          name: 'demo',
+          video: { codec: 'H264', width: 640, height: 360, fps: 30 },
+          audio: undefined,
+          bitrate: 800000,
+          viewers: 2,
+        },
+      ],
+    }),
+  );
+  const r = await app.request('/api/streams', { headers: { origin: 'http://elsewhere' } });
+  t.equal(r.headers.get('access-control-allow-origin'), '*');
+  t.same(await r.json(), {
+    streams: [
+      {
+        name: 'demo',
+        video: { codec: 'H264', width: 640, height: 360, fps: 30 },
+        bitrate: 800000,
+        viewers: 2,
+      },
+    ],
+  });
+  t.same(await (await createHttpApp(deps()).request('/api/streams')).json(), { streams: [] });
+});
+
+t.test('root page is the player and escapes what it shows', async (t) => {
   const html = await (await createHttpApp(deps()).request('/')).text();
+  t.match(html, /fetch\('\/api\/streams'\)/);
+  t.match(html, /'\/whep\/'/);
   t.match(html, /node-&#60;1&#62;/);
   t.notMatch(html, /node-<1>/);
 });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { placeholderPage } from './pages/placeholder.ts';
+import { cors } from 'hono/cors';
+import { playerPage } from './pages/player.ts';
 import { mountWhep, type WhepBackend } from './whep.ts';
 
 /** What the HTTP layer asks of the rest of the gateway; it imports no other module's internals. */
@@ -15,6 +16,18 @@ export interface HttpDeps {
   readonly nodeId: string;
   /** Viewer sessions for WHEP; without it the WHEP routes are not mounted. */
   readonly whep?: WhepBackend;
+  /** The streams for `GET /api/streams` (name, codecs, size, bitrate, viewers). */
+  streams?(): readonly StreamSummary[];
+}
+
+/** One stream as `GET /api/streams` lists it. Public interface: players and scripts read it. */
+export interface StreamSummary {
+  readonly name: string;
+  readonly video: { codec: string; width?: number; height?: number; fps?: number } | undefined;
+  readonly audio: { codec: string; clockRate: number } | undefined;
+  /** Bits per second over the last seconds. */
+  readonly bitrate: number;
+  readonly viewers: number;
 }
 
 /**
@@ -37,6 +50,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
   if (deps.whep) mountWhep(app, deps.whep);
-  app.get('/', (c) => c.html(placeholderPage({ version: deps.version, nodeId: deps.nodeId })));
+  app.use('/api/*', cors({ origin: '*' }));
+  app.get('/api/streams', (c) => c.json({ streams: deps.streams?.() ?? [] }));
+  app.get('/', (c) => c.html(playerPage({ version: deps.version, nodeId: deps.nodeId })));
   return app;
 }

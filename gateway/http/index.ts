@@ -1,4 +1,4 @@
-export { createHttpApp, type HttpDeps } from './app.ts';
+export { createHttpApp, type HttpDeps, type StreamSummary } from './app.ts';
 export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
 export { mountWhep, type WhepBackend } from './whep.ts';
 export {
