@@ -1,4 +1,11 @@
-import type { Clock, DatagramConn, Net, Timer } from '../webrtc/transport/index.ts';
+import {
+  systemClock,
+  udpNet,
+  type Clock,
+  type DatagramConn,
+  type Net,
+  type Timer,
+} from '../webrtc/transport/index.ts';
 import type { ByteStream, Dialer } from './byte-stream.ts';
 import { describeBase } from './control-url.ts';
 import { RtspError, toRtspError } from './errors.ts';
@@ -9,6 +16,7 @@ import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
 import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
 import { parseSessionDescription, type SessionDescriptionInfo } from './session-description.ts';
 import { parseSessionHeader } from './session-header.ts';
+import { tcpDialer } from './tcp-dialer.ts';
 import { nextSessionState, type SessionEvent, type SessionState } from './session-state.ts';
 import type { RtspTrack } from './track.ts';
 import { formatTransport, parseTransport, type TransportSpec } from './transport-header.ts';
@@ -30,16 +38,19 @@ export interface SetupTrack {
 
 export type PacketKind = 'rtp' | 'rtcp';
 
-export interface RtspSessionOptions {
+/** What a client needs to reach a camera: shared by {@link RtspSession}, `RtspSource` and `probe`. */
+export interface RtspClientOptions {
   /** `rtsp://[user:pass@]host[:port]/path` */
   url: string;
   /** Credentials from config; those in the URL win when both are given. */
   credentials?: RtspCredentials;
   /** Default `tcp` (interleaved): the most reliable through NAT and Wi-Fi. */
   transport?: RtspTransport;
-  clock: Clock;
-  dialer: Dialer;
-  /** Needed for `transport: 'udp'` (webrtc/transport's `udpNet`). */
+  /** Default systemClock. */
+  clock?: Clock;
+  /** Default {@link tcpDialer} (node:net). */
+  dialer?: Dialer;
+  /** For `transport: 'udp'`; default webrtc/transport's `udpNet`. */
   net?: Net;
   /** Where UDP receivers bind (default `0.0.0.0`). */
   udpBindAddress?: string;
@@ -54,11 +65,15 @@ export interface RtspSessionOptions {
   selectTrack?: (track: RtspTrack) => boolean;
   limits?: Partial<MessageLimits>;
   logger?: RtspLogger;
+  /** The cnonce source for Digest (tests). */
+  cnonce?: () => string;
+}
+
+export interface RtspSessionOptions extends RtspClientOptions {
   onPacket: (track: SetupTrack, payload: Uint8Array, kind: PacketKind) => void;
   /** Called with the set-up tracks right before PLAY (packets may follow the PLAY reply at once). */
   onTracks?: (tracks: SetupTrack[]) => void;
   onRequest?: (entry: RequestLogEntry) => void;
-  cnonce?: () => string;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 305, 307]);
@@ -74,7 +89,7 @@ function statusError(method: string, url: string, res: RtspResponse): RtspError 
  * selected track, PLAY, keep it alive, TEARDOWN on close. It does not retry: `RtspSource` does.
  *
  * @example
- * const s = new RtspSession({ url, clock: systemClock, dialer: tcpDialer, onPacket: (t, p) => … });
+ * const s = new RtspSession({ url, onPacket: (track, rtp, kind) => … });
  * await s.start();          // resolves once playing
  * s.onEnd((err) => …);       // EOF, failed keepalive, socket error
  * await s.close();           // TEARDOWN, then the socket
@@ -83,6 +98,7 @@ export class RtspSession {
   private stateValue: SessionState = 'init';
   private readonly opts: RtspSessionOptions;
   private readonly log: RtspLogger;
+  private readonly clock: Clock;
   private conn: RtspConnection | undefined;
   private readonly udpConns: DatagramConn[] = [];
   private keepaliveTimer: Timer | undefined;
@@ -104,6 +120,7 @@ export class RtspSession {
   constructor(options: RtspSessionOptions) {
     this.opts = options;
     this.log = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
     const parsed = parseRtspUrl(options.url);
     this.url = parsed.url;
     this.credentials = parsed.credentials ?? options.credentials;
@@ -139,7 +156,18 @@ export class RtspSession {
     }
   }
 
-  private async negotiate(): Promise<void> {
+  /** OPTIONS and DESCRIBE only (following redirects): what `probe` needs without playing. */
+  async describeOnly(): Promise<void> {
+    try {
+      await this.negotiate(false);
+    } catch (err) {
+      const e = toRtspError(err, 'RTSP_PROTOCOL', 'session failed');
+      await this.close();
+      throw e;
+    }
+  }
+
+  private async negotiate(play = true): Promise<void> {
     const maxRedirects = this.opts.maxRedirects ?? 3;
     let redirects = 0;
     this.go('connect');
@@ -187,6 +215,7 @@ export class RtspSession {
       if (target.credentials) this.credentials = target.credentials;
       this.go('redirect');
     }
+    if (!play) return;
     await this.setupTracks();
     await this.play();
   }
@@ -217,9 +246,9 @@ export class RtspSession {
     let stream: ByteStream;
     try {
       stream = await Promise.race([
-        this.opts.dialer(host, port, abort.signal),
+        (this.opts.dialer ?? tcpDialer)(host, port, abort.signal),
         new Promise<never>((_, reject) => {
-          timer = this.opts.clock.setTimer(timeoutMs, () => {
+          timer = this.clock.setTimer(timeoutMs, () => {
             abort.abort();
             reject(
               new RtspError('RTSP_TIMEOUT', `connect to ${maskUrl(this.url)}: no answer in ${timeoutMs} ms`),
@@ -237,7 +266,7 @@ export class RtspSession {
       throw new RtspError('RTSP_CLOSED', 'closed');
     }
     const conn = new RtspConnection(stream, {
-      clock: this.opts.clock,
+      clock: this.clock,
       credentials: this.credentials,
       userAgent: this.opts.userAgent,
       requestTimeoutMs: this.opts.requestTimeoutMs,
@@ -320,8 +349,7 @@ export class RtspSession {
 
   /** Binds an even RTP port and the odd RTCP port above it (RFC 3550 §11). */
   private async bindUdpPair(): Promise<[DatagramConn, DatagramConn]> {
-    const net = this.opts.net;
-    if (!net) throw new RtspError('RTSP_PROTOCOL', 'UDP transport needs a Net');
+    const net = this.opts.net ?? udpNet;
     const address = this.opts.udpBindAddress ?? '0.0.0.0';
     for (let tries = 0; tries < 20; tries++) {
       const rtp = await net.listenUdp(address, 0);
@@ -366,7 +394,7 @@ export class RtspSession {
   }
 
   private scheduleKeepalive(): void {
-    this.keepaliveTimer = this.opts.clock.setTimer(this.keepaliveIntervalMs, () => {
+    this.keepaliveTimer = this.clock.setTimer(this.keepaliveIntervalMs, () => {
       void this.keepalive();
     });
   }

@@ -1,14 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { systemClock, udpNet, type Clock, type Net, type Timer } from '../webrtc/transport/index.ts';
+import { systemClock, type Clock, type Timer } from '../webrtc/transport/index.ts';
 import { backoffMs } from './backoff.ts';
-import type { Dialer } from './byte-stream.ts';
 import { RtspError, toRtspError, type RtspErrorCode } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
-import type { MessageLimits } from './message-parser.ts';
 import type { RequestLogEntry } from './rtsp-connection.ts';
-import { RtspSession, type PacketKind, type RtspTransport, type SetupTrack } from './rtsp-session.ts';
-import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
-import { tcpDialer } from './tcp-dialer.ts';
+import {
+  RtspSession,
+  type PacketKind,
+  type RtspClientOptions,
+  type RtspTransport,
+  type SetupTrack,
+} from './rtsp-session.ts';
+import { maskUrl, parseRtspUrl } from './rtsp-url.ts';
 import type { RtspTrack } from './track.ts';
 import {
   createTrackDepacketizer,
@@ -25,13 +28,7 @@ export type SourceState =
   | { status: 'retrying'; code: RtspErrorCode; reason: string; attempt: number; retryInMs: number }
   | { status: 'closed' };
 
-export interface RtspSourceOptions {
-  /** `rtsp://[user:pass@]host[:port]/path` */
-  url: string;
-  /** Credentials from config (those in the URL win). */
-  credentials?: RtspCredentials;
-  /** `tcp` (default, interleaved) or `udp` (falls back to TCP when no packet arrives). */
-  transport?: RtspTransport;
+export interface RtspSourceOptions extends RtspClientOptions {
   /** UDP: no packet this long after PLAY switches the source to TCP for good (default 3 s; 0: never). */
   udpFallbackMs?: number;
   /** No RTP for this long while live reconnects (default 10 s). */
@@ -41,21 +38,8 @@ export interface RtspSourceOptions {
   backoffMaxMs?: number;
   /** Live this long resets the backoff to its base (default 10 s). */
   stableAfterMs?: number;
-  clock?: Clock;
-  dialer?: Dialer;
-  net?: Net;
-  udpBindAddress?: string;
-  userAgent?: string;
-  connectTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  keepaliveIntervalMs?: number;
-  maxRedirects?: number;
-  selectTrack?: (track: RtspTrack) => boolean;
-  limits?: Partial<MessageLimits>;
-  logger?: RtspLogger;
   /** Aborting it closes the source. */
   signal?: AbortSignal;
-  cnonce?: () => string;
   /** Depacketize into `frame` events (default true); false delivers RTP `packet`s only. */
   depacketize?: boolean;
 }
@@ -200,22 +184,10 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     this.setState({ status: 'connecting', attempt: this.attempt + 1, transport: this.transport });
     const transport = this.transport;
     const session = new RtspSession({
-      url: this.opts.url,
-      credentials: this.opts.credentials,
+      ...this.opts,
       transport,
       clock: this.clock,
-      dialer: this.opts.dialer ?? tcpDialer,
-      net: this.opts.net ?? udpNet,
-      udpBindAddress: this.opts.udpBindAddress,
-      userAgent: this.opts.userAgent,
-      connectTimeoutMs: this.opts.connectTimeoutMs,
-      requestTimeoutMs: this.opts.requestTimeoutMs,
-      keepaliveIntervalMs: this.opts.keepaliveIntervalMs,
-      maxRedirects: this.opts.maxRedirects,
-      selectTrack: this.opts.selectTrack,
-      limits: this.opts.limits,
       logger: this.log,
-      cnonce: this.opts.cnonce,
       onRequest: (e) => this.emit('request', e),
       onPacket: (st, payload, kind) => this.onPacket(st, payload, kind),
       onTracks: (setup) => {
