@@ -1,5 +1,6 @@
 import t from 'tap';
-import { cleanup, PeerConnection } from 'node-datachannel';
+import type { PeerConnection } from 'node-datachannel';
+import { ndcPeer } from './harness/node-datachannel.ts';
 import { answerFor, firstDatagram, liteAgentFor } from './ice-interop-helpers.ts';
 
 /*
@@ -8,22 +9,9 @@ import { answerFor, firstDatagram, liteAgentFor } from './ice-interop-helpers.ts
  */
 
 t.test('libjuice (node-datachannel) offers, our lite agent answers: ICE connects', async (t) => {
-  const pc = new PeerConnection('offerer', { iceServers: [], bindAddress: '127.0.0.1' });
+  const pc = ndcPeer(t, 'offerer');
   let dc: ReturnType<PeerConnection['createDataChannel']> | undefined;
-  t.teardown(async () => {
-    // libdatachannel's threads keep the process alive until cleanup(), and cleanup() while its
-    // DTLS is still retrying into live callbacks can crash: close the channel and the connection,
-    // wait until it reports closed, let its threads settle, then clean up.
-    const closed = new Promise<void>((resolve) => {
-      pc.onStateChange((s) => s === 'closed' && resolve());
-      setTimeout(resolve, 1000);
-    });
-    dc?.close();
-    pc.close();
-    await closed;
-    await new Promise((r) => setTimeout(r, 100));
-    cleanup();
-  });
+  t.teardown(() => dc?.close());
   const offer = await new Promise<string>((resolve) => {
     pc.onGatheringStateChange((s) => {
       if (s === 'complete') resolve(pc.localDescription()?.sdp ?? '');

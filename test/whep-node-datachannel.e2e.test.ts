@@ -1,5 +1,6 @@
 import t from 'tap';
-import { PeerConnection, Video, cleanup } from 'node-datachannel';
+import { Video } from 'node-datachannel';
+import { ndcPeer } from './harness/node-datachannel.ts';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
 import { H264Depacketizer, decodeRtp } from '../gateway/webrtc/rtp/index.ts';
 
@@ -23,12 +24,7 @@ function rtpPacket(ssrc: number, seq: number, pt: number, payload: Uint8Array): 
 
 t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async (t) => {
   const gw = await startGatewayInProcess(t);
-  const pc = new PeerConnection('viewer', { iceServers: [], bindAddress: '127.0.0.1' });
-  t.teardown(() => {
-    pc.close();
-    // libdatachannel's threads keep the process alive until cleanup().
-    cleanup();
-  });
+  const pc = ndcPeer(t, 'viewer');
   const video = new Video('0', 'RecvOnly');
   video.addH264Codec(102, 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1');
   const track = pc.addTrack(video);

@@ -177,6 +177,21 @@ export class WhepSessions implements WhepBackend {
       },
       { kinds: [...session.tracks.keys()] },
     );
+    // RTCP feedback (RFC 4585): NACKs are answered from the hub's history, PLI/FIR from its GOP cache.
+    session.pc.onRtcp((packets) => {
+      for (const p of packets) {
+        if (p.type === 'nack') {
+          const kind =
+            p.mediaSsrc === video?.ssrc ? 'video' : p.mediaSsrc === audio?.ssrc ? 'audio' : undefined;
+          const sender = kind === 'video' ? video : audio;
+          if (kind && sender)
+            session.viewer?.nack(
+              kind,
+              p.lost.map((s) => sender.streamSeq(s)),
+            );
+        } else if (p.type === 'pli' || p.type === 'fir') session.viewer?.requestKeyframe();
+      }
+    });
   }
 
   iceServers(): ReturnType<WhepBackend['iceServers']> {

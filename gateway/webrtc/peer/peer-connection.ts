@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { createDemux, type Addr, type Clock, type DatagramConn } from '../transport/index.ts';
-import { IceAgent, type IceAgentOptions, type IceState } from '../ice/index.ts';
+import { IceAgent, generateCredentials, type IceAgentOptions, type IceState } from '../ice/index.ts';
 import { dtlsClient, dtlsServer, type DtlsCertificate, type DtlsConn } from '../dtls/index.ts';
 import {
   SrtpContext,
@@ -18,6 +17,7 @@ import {
   type RemoteDescription,
   type SectionAnswer,
 } from '../sdp/index.ts';
+import { decodeRtcpCompound, type RtcpPacket } from '../rtcp/index.ts';
 import { nextConnectionState, type ConnectionState } from './connection-state.ts';
 import { PeerError } from './errors.ts';
 
@@ -49,11 +49,6 @@ export interface SrtpPair {
   readonly rx: SrtpContext;
 }
 
-function iceToken(bytes: number): string {
-  // RFC 8445 §5.3: ice-char is ALPHA / DIGIT / "+" / "/"; base64 without padding fits.
-  return randomBytes(bytes).toString('base64').replace(/=+$/, '');
-}
-
 function candidateLine(c: CandidateLine): string {
   let s = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.ip} ${c.port} typ ${c.type}`;
   if (c.raddr !== undefined && c.rport !== undefined) s += ` raddr ${c.raddr} rport ${c.rport}`;
@@ -81,6 +76,10 @@ export class PeerConnection {
   private remote: RemoteDescription | undefined;
   private rtpConn: DatagramConn | undefined;
   private failure: Error | undefined;
+  private readonly rtcpListeners = new Set<(packets: RtcpPacket[]) => void>();
+  private readonly rtpListeners = new Set<(packet: Uint8Array) => void>();
+  /** Media-path counters: what arrived on the SRTP/SRTCP class and what was dropped. */
+  readonly mediaStats = { rtpIn: 0, rtcpIn: 0, dropped: 0 };
   /** Resolves when connected; rejects when the session fails or closes first. */
   readonly connected: Promise<void>;
   private settle!: { resolve: () => void; reject: (e: Error) => void };
@@ -123,6 +122,18 @@ export class PeerConnection {
     return { cipherSuite: this.dtls?.cipherSuite, srtpProfile: this.dtls?.selectedSrtpProfile };
   }
 
+  /** Decoded RTCP compounds from the peer (receiver reports, NACK, PLI, FIR, REMB, ...). */
+  onRtcp(fn: (packets: RtcpPacket[]) => void): () => void {
+    this.rtcpListeners.add(fn);
+    return () => this.rtcpListeners.delete(fn);
+  }
+
+  /** Unprotected RTP packets from the peer (a WHIP publisher's media). */
+  onRtp(fn: (packet: Uint8Array) => void): () => void {
+    this.rtpListeners.add(fn);
+    return () => this.rtpListeners.delete(fn);
+  }
+
   onConnectionStateChange(fn: (s: ConnectionState, err?: Error) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -141,8 +152,7 @@ export class PeerConnection {
     if (this.state !== 'new') throw new PeerError('PEER_STATE', `acceptOffer in state ${this.state}`);
     const offer = parseRemoteDescription(offerSdp);
     this.remote = offer;
-    const ufrag = iceToken(6);
-    const pwd = iceToken(18);
+    const { ufrag, pwd } = generateCredentials();
     const ice = new IceAgent({
       clock: this.opts.clock,
       conn: this.opts.openConn(ufrag),
@@ -254,6 +264,8 @@ export class PeerConnection {
         tx: new SrtpContext({ profile, ...keys.local }),
         rx: new SrtpContext({ profile, ...keys.remote }),
       };
+      const rx = this.srtpPair.rx;
+      demux.rtp.onData((d) => this.onMedia(d, rx));
       this.opts.logger?.info(
         { cipherSuite: dtls.cipherSuite, srtpProfile: srtpProfile(profile).name, remote: iceConn.remoteAddr },
         'peer connected',
@@ -262,6 +274,28 @@ export class PeerConnection {
       this.settle.resolve();
     } catch (err) {
       this.fail(err as Error);
+    }
+  }
+
+  /**
+   * SRTP and SRTCP share the bundle's 5-tuple (RFC 5761 §4): payload types 64-95 in the second byte
+   * (RTCP packet types 192-223) are RTCP. Anything that fails to unprotect or parse is counted and
+   * dropped: hostile input never reaches the session.
+   */
+  private onMedia(d: Uint8Array, rx: SrtpContext): void {
+    const pt = (d[1] ?? 0) & 0x7f;
+    try {
+      if (pt >= 64 && pt <= 95) {
+        const packets = decodeRtcpCompound(rx.unprotectRtcp(d));
+        this.mediaStats.rtcpIn++;
+        for (const fn of this.rtcpListeners) fn(packets);
+      } else {
+        const p = rx.unprotectRtp(d);
+        this.mediaStats.rtpIn++;
+        for (const fn of this.rtpListeners) fn(p);
+      }
+    } catch {
+      this.mediaStats.dropped++;
     }
   }
 
