@@ -1,45 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import t from 'tap';
 import { createTestPki } from '../../test/harness/pki.ts';
-import { reflectionSession, service, statusOf, unary } from '../../test/harness/grpc-client.ts';
-import {
-  InsecureListenError,
-  bearerTokenAuthorizer,
-  loadControlProtos,
-  startControlServer,
-} from './index.ts';
-import type {
-  ControlLogger,
-  ControlServer,
-  ControlServerOptions,
-  GetInfoResponseWire,
-  NodeInfo,
-} from './index.ts';
+import { reflectionSession, unary } from '../../test/harness/grpc-client.ts';
+import { TEST_NODE_INFO as INFO, recordingLogger, settle, svc } from '../../test/harness/control-fixture.ts';
+import { InsecureListenError, bearerTokenAuthorizer, startControlServer } from './index.ts';
+import type { ControlServer, ControlServerOptions, GetInfoResponseWire } from './index.ts';
 
-const protos = loadControlProtos();
-const nodeSvc = service(protos.packageDefinition, 'edgegw.v1.NodeService');
-const healthSvc = service(protos.packageDefinition, 'grpc.health.v1.Health');
-
-const INFO: NodeInfo = {
-  version: '1.0.0',
-  nodeId: 'auth-test',
-  arch: 'x64',
-  platform: 'linux',
-  uptimeSeconds: 1,
-  addresses: {},
-  capabilities: [],
-};
-
-interface Line {
-  level: string;
-  obj: object;
-  msg: string | undefined;
-}
-function recordingLogger(): ControlLogger & { lines: Line[] } {
-  const lines: Line[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+const nodeSvc = svc.node;
+const healthSvc = svc.health;
 
 type Teardown = { teardown(fn: () => unknown): void };
 
@@ -65,38 +33,29 @@ function bearer(token: string): grpc.Metadata {
   return md;
 }
 
-async function codeOf(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return statusOf(err);
-  }
-  return { code: grpc.status.OK, details: '' };
-}
-
 // ---------- bearer token ----------
 
 t.test('bearer token: missing or wrong is UNAUTHENTICATED, right is OK', async (t) => {
   const { server } = await serve(t, { auth: { token: 'correct horse battery staple' } });
   const c = client(t, server.address);
 
-  const none = await codeOf(unary(c, nodeSvc, 'GetInfo', {}));
+  const none = await settle(unary(c, nodeSvc, 'GetInfo', {}));
   t.equal(none.code, grpc.status.UNAUTHENTICATED, 'no metadata');
   t.match(none.details, /missing bearer token/);
 
-  const wrong = await codeOf(unary(c, nodeSvc, 'GetInfo', {}, bearer('correct horse battery stapler')));
+  const wrong = await settle(unary(c, nodeSvc, 'GetInfo', {}, bearer('correct horse battery stapler')));
   t.equal(wrong.code, grpc.status.UNAUTHENTICATED, 'wrong token');
   t.equal(wrong.details, 'invalid bearer token');
 
   const md = new grpc.Metadata();
   md.set('authorization', 'Basic Zm9vOmJhcg==');
   t.equal(
-    (await codeOf(unary(c, nodeSvc, 'GetInfo', {}, md))).code,
+    (await settle(unary(c, nodeSvc, 'GetInfo', {}, md))).code,
     grpc.status.UNAUTHENTICATED,
     'not Bearer',
   );
 
-  const prefix = await codeOf(unary(c, nodeSvc, 'GetInfo', {}, bearer('correct')));
+  const prefix = await settle(unary(c, nodeSvc, 'GetInfo', {}, bearer('correct')));
   t.equal(prefix.code, grpc.status.UNAUTHENTICATED, 'a prefix of the token is wrong');
 
   const res = await unary<GetInfoResponseWire>(
@@ -106,13 +65,13 @@ t.test('bearer token: missing or wrong is UNAUTHENTICATED, right is OK', async (
     {},
     bearer('correct horse battery staple'),
   );
-  t.equal(res.nodeId, 'auth-test', 'right token');
+  t.equal(res.nodeId, 'control-test', 'right token');
 
   const lower = new grpc.Metadata();
   lower.set('authorization', 'bearer correct horse battery staple');
   t.equal(
     (await unary<GetInfoResponseWire>(c, nodeSvc, 'GetInfo', {}, lower)).nodeId,
-    'auth-test',
+    'control-test',
     'scheme is case-insensitive (RFC 7235 §2.1)',
   );
 });
@@ -151,26 +110,26 @@ t.test('mTLS: a client certificate from the configured CA is served; others are 
     grpc.credentials.createSsl(ca, Buffer.from(pki.client.key), Buffer.from(pki.client.cert)),
   );
   const res = await unary<GetInfoResponseWire>(good, nodeSvc, 'GetInfo', {});
-  t.equal(res.nodeId, 'auth-test', 'client cert signed by the configured CA');
+  t.equal(res.nodeId, 'control-test', 'client cert signed by the configured CA');
 
   const stranger = client(
     t,
     server.address,
     grpc.credentials.createSsl(ca, Buffer.from(pki.otherClient.key), Buffer.from(pki.otherClient.cert)),
   );
-  const refused = await codeOf(unary(stranger, nodeSvc, 'GetInfo', {}));
+  const refused = await settle(unary(stranger, nodeSvc, 'GetInfo', {}));
   t.equal(refused.code, grpc.status.UNAVAILABLE, 'client cert from another CA: handshake refused');
 
   const anonymous = client(t, server.address, grpc.credentials.createSsl(ca));
   t.equal(
-    (await codeOf(unary(anonymous, nodeSvc, 'GetInfo', {}))).code,
+    (await settle(unary(anonymous, nodeSvc, 'GetInfo', {}))).code,
     grpc.status.UNAVAILABLE,
     'no client cert',
   );
 
   const plaintext = client(t, server.address);
   t.equal(
-    (await codeOf(unary(plaintext, nodeSvc, 'GetInfo', {}))).code,
+    (await settle(unary(plaintext, nodeSvc, 'GetInfo', {}))).code,
     grpc.status.UNAVAILABLE,
     'plaintext',
   );
@@ -185,8 +144,11 @@ t.test('TLS with a token: both must hold', async (t) => {
   });
   const port = server.address.slice(server.address.lastIndexOf(':') + 1);
   const c = client(t, `127.0.0.1:${port}`, grpc.credentials.createSsl(Buffer.from(pki.ca.cert)));
-  t.equal((await codeOf(unary(c, nodeSvc, 'GetInfo', {}))).code, grpc.status.UNAUTHENTICATED);
-  t.equal((await unary<GetInfoResponseWire>(c, nodeSvc, 'GetInfo', {}, bearer('tok'))).nodeId, 'auth-test');
+  t.equal((await settle(unary(c, nodeSvc, 'GetInfo', {}))).code, grpc.status.UNAUTHENTICATED);
+  t.equal(
+    (await unary<GetInfoResponseWire>(c, nodeSvc, 'GetInfo', {}, bearer('tok'))).nodeId,
+    'control-test',
+  );
 });
 
 // ---------- secure by default ----------

@@ -8,7 +8,15 @@ import { BindError, InvalidAddrError } from './errors.ts';
 import { formatListenAddr, parseListenAddr, ListenAddrError, type ListenAddr } from '../config/index.ts';
 import type { ControlLogger } from './logger.ts';
 import type { NodeInfoProvider } from './node-info.ts';
+import { EVENT_SERVICE, eventServiceHandlers } from './event-service.ts';
+import type { EventSource } from './event-source.ts';
 import { NODE_SERVICE, nodeServiceHandlers } from './node-service.ts';
+import type { MediaStats, StatsProvider } from './node-stats.ts';
+import type { SessionRegistry } from './session-registry.ts';
+import { SESSION_SERVICE, sessionServiceHandlers } from './session-service.ts';
+import type { SourceProber } from './source-prober.ts';
+import type { StreamRegistry } from './stream-registry.ts';
+import { STREAM_SERVICE, streamServiceHandlers } from './stream-service.ts';
 import { HEALTH_SERVICE, loadControlProtos, serviceDefinition } from './proto-package.ts';
 import { withFileDependencies } from './reflection-descriptors.ts';
 import { createServingHealth } from './serving-health.ts';
@@ -32,6 +40,21 @@ export interface ControlServerOptions {
   readonly authorize?: CallAuthorizer;
   /** Transport credentials, used when `auth.tls` is not set. Default: insecure (plaintext HTTP/2). */
   readonly credentials?: grpc.ServerCredentials;
+  /** Serves StreamService over it (and ListStreams counts for GetStats). */
+  readonly streams?: StreamRegistry;
+  /** Answers StreamService.ProbeSource; without it ProbeSource is UNIMPLEMENTED. */
+  readonly prober?: SourceProber;
+  /** Serves SessionService over it. */
+  readonly sessions?: SessionRegistry;
+  /** Serves EventService.WatchEvents from it. */
+  readonly events?: EventSource;
+  /** Events buffered per WatchEvents client before the oldest are dropped. Default 256. */
+  readonly watchBuffer?: number;
+  /**
+   * Media figures of NodeService.GetStats. Default: counted from `streams` (online = state
+   * online) and `sessions`, bytes summed from their entries.
+   */
+  readonly stats?: StatsProvider;
   /** Directory holding `edgegw/v1/*.proto`. Default: {@link resolveProtoDir}. */
   readonly protoDir?: string;
   /** Aborting it closes the server (with the default grace). */
@@ -96,13 +119,20 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const protos = loadControlProtos(opts.protoDir);
 
   let address = formatListenAddr(listen);
+  const stats = opts.stats ?? registryStats(opts.streams, opts.sessions);
   const implementations: Implementations = {
-    [NODE_SERVICE]: nodeServiceHandlers(opts.node, () => address, logger),
-    // issue 6: StreamService, SessionService, EventService register here.
+    [NODE_SERVICE]: nodeServiceHandlers(opts.node, () => address, logger, stats),
   };
+  if (opts.streams !== undefined)
+    implementations[STREAM_SERVICE] = streamServiceHandlers(opts.streams, opts.prober, logger);
+  if (opts.sessions !== undefined)
+    implementations[SESSION_SERVICE] = sessionServiceHandlers(opts.sessions, logger);
+  const watchers =
+    opts.events === undefined ? undefined : eventServiceHandlers(opts.events, logger, opts.watchBuffer);
+  if (watchers !== undefined) implementations[EVENT_SERVICE] = watchers.handlers;
   for (const name of protos.serviceNames) {
     if (!(name in implementations))
-      logger.warn({ service: name }, 'service defined in protos but not implemented; not served');
+      logger.info({ service: name }, 'service defined in protos but nothing to serve it with; not served');
   }
   const served = Object.keys(implementations).sort();
 
@@ -163,6 +193,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
         resolve();
       });
       // After NOT_SERVING was written to them: watch streams never end on their own.
+      watchers?.closeAll();
       drain.endAll('server shutting down');
     });
     return closing;
@@ -184,5 +215,20 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       if (closing === undefined) health.setServing(serving);
     },
     close,
+  };
+}
+
+/** GetStats's media figures counted from the registries (zero for one that is absent). */
+function registryStats(streams?: StreamRegistry, sessions?: SessionRegistry): StatsProvider {
+  return async (): Promise<MediaStats> => {
+    const s = streams === undefined ? [] : await streams.list();
+    const v = sessions === undefined ? [] : await sessions.list();
+    return {
+      streams: s.length,
+      streamsOnline: s.filter((e) => e.status.state === 'online').length,
+      viewers: v.length,
+      bytesIn: s.reduce((n, e) => n + e.status.bytesIn, 0),
+      bytesOut: v.reduce((n, e) => n + e.bytesSent, 0),
+    };
   };
 }

@@ -6,7 +6,16 @@
 
 /** Stable codes of every control-plane error. */
 export type ControlErrorCode =
-  'CONTROL_INVALID_ADDR' | 'CONTROL_PROTO_LOAD' | 'CONTROL_BIND_FAILED' | 'CONTROL_INSECURE_LISTEN';
+  | 'CONTROL_INVALID_ADDR'
+  | 'CONTROL_PROTO_LOAD'
+  | 'CONTROL_BIND_FAILED'
+  | 'CONTROL_INSECURE_LISTEN'
+  | 'CONTROL_INVALID_FIELD'
+  | 'CONTROL_NOT_FOUND'
+  | 'CONTROL_ALREADY_EXISTS'
+  | 'CONTROL_READ_ONLY'
+  | 'CONTROL_PROBE_FAILED'
+  | 'CONTROL_UNIMPLEMENTED';
 
 /** Base of every control-plane error: a stable `code` and an optional `cause`. */
 export class ControlError extends Error {
@@ -69,5 +78,73 @@ export class InsecureListenError extends ControlError {
         'to accept unauthenticated control from the network',
     );
     this.addr = addr;
+  }
+}
+
+/** A request field with a bad value; becomes INVALID_ARGUMENT `<field>: <reason>`. */
+export class InvalidFieldError extends ControlError {
+  /** The field as the proto names it (`source_url`). */
+  readonly field: string;
+  readonly reason: string;
+  constructor(field: string, reason: string) {
+    super('CONTROL_INVALID_FIELD', `${field}: ${reason}`);
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** No stream or session with that name/id; becomes NOT_FOUND. */
+export class NotFoundError extends ControlError {
+  readonly kind: 'stream' | 'session';
+  readonly id: string;
+  constructor(kind: 'stream' | 'session', id: string) {
+    super('CONTROL_NOT_FOUND', `${kind} ${JSON.stringify(id)} not found`);
+    this.kind = kind;
+    this.id = id;
+  }
+}
+
+/** A stream with that name exists already; becomes ALREADY_EXISTS. */
+export class StreamExistsError extends ControlError {
+  readonly streamName: string;
+  constructor(streamName: string) {
+    super('CONTROL_ALREADY_EXISTS', `stream ${JSON.stringify(streamName)} already exists`);
+    this.streamName = streamName;
+  }
+}
+
+/** The stream comes from the config file (or is built in) and cannot change over gRPC; FAILED_PRECONDITION. */
+export class ReadOnlyStreamError extends ControlError {
+  readonly streamName: string;
+  readonly origin: string;
+  constructor(streamName: string, origin: string) {
+    super(
+      'CONTROL_READ_ONLY',
+      `stream ${JSON.stringify(streamName)} comes from the ${origin === 'config' ? 'config file' : 'gateway itself'} ` +
+        'and cannot be changed over gRPC; edit the config instead',
+    );
+    this.streamName = streamName;
+    this.origin = origin;
+  }
+}
+
+/** Why a probe failed: `timeout` becomes DEADLINE_EXCEEDED, the rest UNAVAILABLE. */
+export type ProbeFailure = 'unreachable' | 'timeout' | 'refused' | 'protocol';
+
+/** A source could not be probed. The message must not carry the URL's password. */
+export class SourceProbeError extends ControlError {
+  readonly reason: ProbeFailure;
+  constructor(reason: ProbeFailure, message: string, options?: { cause?: unknown }) {
+    super('CONTROL_PROBE_FAILED', message, options);
+    this.reason = reason;
+  }
+}
+
+/** The node lacks what an RPC needs (e.g. no source prober); becomes UNIMPLEMENTED. */
+export class UnimplementedError extends ControlError {
+  readonly method: string;
+  constructor(method: string, message: string) {
+    super('CONTROL_UNIMPLEMENTED', message);
+    this.method = method;
   }
 }

@@ -28,5 +28,52 @@ export {
 } from './proto-package.ts';
 export type { ControlProtos } from './proto-package.ts';
 export { NODE_SERVICE } from './node-service.ts';
-export { ControlError, InvalidAddrError, ProtoLoadError, BindError, InsecureListenError } from './errors.ts';
+export {
+  ControlError,
+  InvalidAddrError,
+  ProtoLoadError,
+  BindError,
+  InsecureListenError,
+  InvalidFieldError,
+  NotFoundError,
+  StreamExistsError,
+  ReadOnlyStreamError,
+  SourceProbeError,
+  UnimplementedError,
+} from './errors.ts';
+export type { ProbeFailure } from './errors.ts';
 export type { ControlErrorCode } from './errors.ts';
+export type {
+  StreamRegistry,
+  StreamSpec,
+  StreamPatch,
+  StreamEntry,
+  StreamOrigin,
+  StreamStatus,
+  StreamStateName,
+} from './stream-registry.ts';
+export { UNKNOWN_STATUS } from './stream-registry.ts';
+export type { SessionRegistry, SessionInfo, SessionStateName } from './session-registry.ts';
+export type { EventSource, EventFilter, GatewayEvent, GatewayEventKind } from './event-source.ts';
+export { matchesFilter } from './event-source.ts';
+export { createEventHub } from './event-hub.ts';
+export type { EventHub, EventInput } from './event-hub.ts';
+export { openMemoryStreamRegistry } from './memory-stream-registry.ts';
+export type {
+  FixedStream,
+  MemoryStreamRegistry,
+  MemoryStreamRegistryOptions,
+  StreamRegistryListener,
+} from './memory-stream-registry.ts';
+export { createSessionTable } from './session-table.ts';
+export type { SessionTable } from './session-table.ts';
+export type { SourceProber, ProbeResult, ProbeTrackInfo } from './source-prober.ts';
+export type { MediaStats, StatsProvider, GetStatsResponseWire } from './node-stats.ts';
+export { maskSourceUrl, validateSourceUrl, keepMaskedPassword, PASSWORD_MASK } from './source-url.ts';
+export { STREAM_SERVICE, PROBE_DEFAULT_TIMEOUT_MS, PROBE_MAX_TIMEOUT_MS } from './stream-service.ts';
+export { SESSION_SERVICE } from './session-service.ts';
+export { EVENT_SERVICE, DEFAULT_WATCH_BUFFER } from './event-service.ts';
+export type { WatchEventsResponseWire } from './event-service.ts';
+export type { StreamWire } from './stream-wire.ts';
+export { toTimestamp, fromTimestamp } from './wire-time.ts';
+export type { TimestampWire } from './wire-time.ts';

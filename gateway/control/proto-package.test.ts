@@ -55,7 +55,12 @@ t.test('no protos anywhere is a ProtoLoadError naming both places', async (t) =>
 
 t.test('the shipped protos load: edgegw.v1 services, health, well-known types', async (t) => {
   const protos = loadControlProtos();
-  t.same(protos.serviceNames, ['edgegw.v1.NodeService']);
+  t.same(protos.serviceNames, [
+    'edgegw.v1.EventService',
+    'edgegw.v1.NodeService',
+    'edgegw.v1.SessionService',
+    'edgegw.v1.StreamService',
+  ]);
   t.ok(serviceDefinition(protos, 'grpc.health.v1.Health').Check, 'health loaded into the same definition');
   t.ok(protos.packageDefinition['google.protobuf.Duration'], 'Duration resolved without an include dir');
   t.ok(protos.packageDefinition['edgegw.v1.ListenProtocol'], 'shared file loaded');
