@@ -198,8 +198,10 @@ for (const profile of [
       const sendRtcp = () => {
         const rtcp = buildRtcp(ssrc, randomBytes(24));
         rtcpSent.add(toHex(rtcp));
-        tx.send(ours.protectRtcp(rtcp), gst.srtcpIn, '127.0.0.1');
+        const srtcp = ours.protectRtcp(rtcp);
+        tx.send(srtcp, gst.srtcpIn, '127.0.0.1');
         tx.send(rtcp, gst.rtcpIn, '127.0.0.1');
+        return { rtcp, srtcp };
       };
       for (let i = 0; i < packets; i++) {
         const rtp = buildRtp({
@@ -211,14 +213,33 @@ for (const profile of [
           payload: randomBytes(1 + ((i * 37) % 1100)),
         });
         rtpBySeq.set((65400 + i) & 0xffff, toHex(rtp));
-        tx.send(ours.protectRtp(rtp), gst.srtpIn, '127.0.0.1');
+        const srtp = ours.protectRtp(rtp);
+        tx.send(srtp, gst.srtpIn, '127.0.0.1');
         tx.send(rtp, gst.rtpIn, '127.0.0.1');
-        if (i % 10 === 0) {
+        if (i === 0) {
+          // GStreamer sets the SSRC up on srtpdec/srtpenc's RTP and RTCP paths from each path's
+          // caps, in its own thread, and may drop a first packet that races that set-up. Resend
+          // (the same bytes) only what has not come back, until the stream flows.
+          const first = sendRtcp();
+          for (let attempt = 0; attempt < 5; attempt++) {
+            const flowing = await until(
+              () =>
+                result.libsrtpDecrypted >= 1 &&
+                result.weDecrypted >= 1 &&
+                result.libsrtcpDecrypted >= 1 &&
+                result.weDecryptedRtcp >= 1,
+              3000,
+            );
+            if (flowing) break;
+            if (result.libsrtpDecrypted === 0) tx.send(srtp, gst.srtpIn, '127.0.0.1');
+            if (result.weDecrypted === 0) tx.send(rtp, gst.rtpIn, '127.0.0.1');
+            if (result.libsrtcpDecrypted === 0) tx.send(first.srtcp, gst.srtcpIn, '127.0.0.1');
+            if (result.weDecryptedRtcp === 0) tx.send(first.rtcp, gst.rtcpIn, '127.0.0.1');
+          }
+        } else if (i % 10 === 0) {
           sendRtcp();
           // Flow control: wait for this batch to come back before sending more, so that a loaded
-          // machine's UDP buffers cannot drop packets and only a rejection leaves one missing. The
-          // first batch also lets srtpdec/srtpenc set the SSRC up on their RTP and RTCP paths
-          // (each path's caps configure the stream, in its own thread).
+          // machine's UDP buffers cannot drop packets and only a rejection leaves one missing.
           const sent = i + 1;
           const rtcps = rtcpSent.size;
           const caughtUp = await until(
@@ -227,7 +248,7 @@ for (const profile of [
               result.weDecrypted >= sent &&
               result.libsrtcpDecrypted >= rtcps &&
               result.weDecryptedRtcp >= rtcps,
-            i === 0 ? 15000 : 5000, // a loaded machine may take a while to get the pipeline flowing
+            5000,
           );
           if (!caughtUp) break; // the counts below say what went missing
         }
