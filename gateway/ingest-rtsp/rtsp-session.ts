@@ -1,6 +1,7 @@
 import {
   systemClock,
   udpNet,
+  type Addr,
   type Clock,
   type DatagramConn,
   type Net,
@@ -71,9 +72,16 @@ export interface RtspClientOptions {
 
 export interface RtspSessionOptions extends RtspClientOptions {
   onPacket: (track: SetupTrack, payload: Uint8Array, kind: PacketKind) => void;
+  /** A UDP datagram from someone other than the camera was dropped. */
+  onForeignPacket?: () => void;
   /** Called with the set-up tracks right before PLAY (packets may follow the PLAY reply at once). */
   onTracks?: (tracks: SetupTrack[]) => void;
   onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** An IPv4 dotted quad or an IPv6 literal (a DNS name is neither). */
+function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 }
 
 const REDIRECTS = new Set([301, 302, 303, 305, 307]);
@@ -115,6 +123,8 @@ export class RtspSession {
   sessionId: string | undefined;
   sessionTimeoutSec = 60;
   keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
+  /** UDP datagrams dropped because they did not come from the camera. */
+  foreignPackets = 0;
   private credentials: RtspCredentials | undefined;
 
   constructor(options: RtspSessionOptions) {
@@ -137,6 +147,11 @@ export class RtspSession {
 
   private go(event: SessionEvent): void {
     this.stateValue = nextSessionState(this.stateValue, event);
+  }
+
+  private foreign(): void {
+    this.foreignPackets++;
+    this.opts.onForeignPacket?.();
   }
 
   /** Runs once when a started session ends without `close()`: EOF, socket error, failed keepalive. */
@@ -339,8 +354,18 @@ export class RtspSession {
         }
         if (reply?.serverPort) st.serverPorts = reply.serverPort;
         const [rtpConn, rtcpConn] = udp as [DatagramConn, DatagramConn];
-        rtpConn.onData((data) => this.opts.onPacket(st, data, 'rtp'));
-        rtcpConn.onData((data) => this.opts.onPacket(st, data, 'rtcp'));
+        // Only the camera may feed a track: anyone who can reach our UDP ports could inject media
+        // otherwise. The camera is the Transport `source=` or the URL's IP (a DNS name: no filter).
+        const camera = reply?.source ?? parseRtspUrl(this.url).host;
+        const accept = isIpLiteral(camera) ? (from: Addr) => from.address === camera : () => true;
+        rtpConn.onData((data, from) => {
+          if (accept(from)) this.opts.onPacket(st, data, 'rtp');
+          else this.foreign();
+        });
+        rtcpConn.onData((data, from) => {
+          if (accept(from)) this.opts.onPacket(st, data, 'rtcp');
+          else this.foreign();
+        });
       }
       this.setup.push(st);
       this.go(i === tracks.length - 1 ? 'setup-done' : 'setup-more');

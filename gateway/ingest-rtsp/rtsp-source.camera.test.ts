@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
 import { startRtspCamera } from '../../test/harness/rtsp-camera.ts';
 import { udpNet, type DatagramConn, type Net } from '../webrtc/transport/index.ts';
 import type { RtspError } from './errors.ts';
@@ -110,6 +111,20 @@ for (const [mount, video, audio, audioPt] of [
       t.match(audio0, { codec: audio, clockRate: 8000 });
       t.equal(source.stats.tracks[0]?.media?.bFrames, false, 'no B-frames');
       t.equal(source.stats.tracks[0]?.media?.lostPackets, 0);
+      if (transport === 'udp') {
+        // A datagram from another address (127.0.0.2) to our RTP port is not the camera's: dropped.
+        const spoof = createSocket('udp4');
+        await new Promise<void>((r) => spoof.bind(0, '127.0.0.2', r));
+        const port = source.tracks[0]?.clientPorts?.[0] as number;
+        const fake = Uint8Array.from([0x80, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 7, 0x65]);
+        await new Promise<void>((r) => spoof.send(fake, port, '127.0.0.1', () => r()));
+        await waitFor(() => source.stats.foreignPackets === 1);
+        spoof.close();
+        t.notOk(
+          seen.payloadTypes.get(`video:${video}`)?.has(111),
+          'the spoofed packet never reached the track',
+        );
+      }
       t.equal(source.stats.udpFallbacks, 0);
       t.equal(source.stats.reconnects, 0);
       t.ok((source.stats.tracks[0]?.bytes ?? 0) > 1000);

@@ -324,3 +324,48 @@ t.test('AbortSignal closes the source; a bad URL throws RTSP_BAD_URL at once, ma
     message: /\*\*\*/,
   });
 });
+
+t.test(
+  'while playing: garbage and broken messages between frames are skipped, RTP keeps flowing',
+  async (t) => {
+    const cam = new FakeCamera();
+    const { source, packets } = setup(cam, { depacketize: false });
+    source.connect();
+    await settle();
+    const enc = new TextEncoder();
+    cam.sendInterleaved(0, rtp());
+    cam.sendRaw(enc.encode('\x00\x17garbage$\xff'));
+    cam.sendInterleaved(2, rtp());
+    cam.sendRaw(enc.encode('RTSP/1.0 200 OK\r\nContent-Length: 99999999\r\n\r\n'));
+    cam.sendInterleaved(0, rtp());
+    await settle();
+    t.equal(source.state.status, 'live');
+    t.same(
+      packets.map((p) => p[0]),
+      [0, 1, 0],
+    );
+    await source.close();
+  },
+);
+
+t.test('a keepalive answered with hostile bytes fails the session cleanly and reconnects', async (t) => {
+  const cam = new FakeCamera({
+    session: 's;timeout=4',
+    handler: (req) =>
+      req.method === 'GET_PARAMETER'
+        ? new TextEncoder().encode(
+            `RTSP/1.0 200 OK\r\nCSeq: ${req.headers.get('cseq')}\r\nContent-Length: 999999999\r\n\r\n`,
+          )
+        : 'default',
+  });
+  const { clock, source } = setup(cam, { silenceTimeoutMs: 60_000 });
+  source.connect();
+  await settle();
+  clock.advance(2000);
+  await settle();
+  t.match(source.state, { status: 'retrying', code: 'RTSP_PROTOCOL', reason: /unreadable reply/ });
+  clock.advance(1000);
+  await settle();
+  t.equal(source.state.status, 'live');
+  await source.close();
+});

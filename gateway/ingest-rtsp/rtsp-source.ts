@@ -56,6 +56,8 @@ export interface TrackStats {
 
 export interface SourceStats {
   reconnects: number;
+  /** UDP datagrams dropped because they did not come from the camera. */
+  foreignPackets: number;
   udpFallbacks: number;
   tracks: TrackStats[];
   lastError: { code: RtspErrorCode; message: string } | undefined;
@@ -95,7 +97,13 @@ export interface RtspSourceEvents {
 export class RtspSource extends EventEmitter<RtspSourceEvents> {
   /** The URL with its password masked: what logs and API responses show. */
   readonly maskedUrl: string;
-  readonly stats: SourceStats = { reconnects: 0, udpFallbacks: 0, tracks: [], lastError: undefined };
+  readonly stats: SourceStats = {
+    reconnects: 0,
+    foreignPackets: 0,
+    udpFallbacks: 0,
+    tracks: [],
+    lastError: undefined,
+  };
   private readonly opts: RtspSourceOptions;
   private readonly clock: Clock;
   private readonly log: RtspLogger;
@@ -189,6 +197,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       clock: this.clock,
       logger: this.log,
       onRequest: (e) => this.emit('request', e),
+      onForeignPacket: () => this.stats.foreignPackets++,
       onPacket: (st, payload, kind) => this.onPacket(st, payload, kind),
       onTracks: (setup) => {
         if (this.session === session) this.useTracks(setup);
