@@ -92,3 +92,12 @@ t.test('PCMU frames; AAC has no depacketizer', async (t) => {
   const aac = { ...tracks[1]!, codec: 'MPEG4-GENERIC' };
   t.equal(createTrackDepacketizer(aac, { clock: new ManualClock(), onFrame: () => {} }), undefined);
 });
+
+t.test('B-frames are detected (a B slice: first_mb 0, slice_type 1)', async (t) => {
+  const d = createTrackDepacketizer(tracks[0]!, { clock: new ManualClock(), onFrame: () => {} })!;
+  d.push(rtp(96, 1, 1000, [0x41, 0x9a, 0x00])); // P slice: ue(0) ue(0) → 0b11…
+  t.equal(d.stats.bFrames, false);
+  // ue(v) first_mb_in_slice = 0 → '1'; slice_type = 1 (B) → '010'; pps id 0 → '1': 0b1010_1000.
+  d.push(rtp(96, 2, 4000, [0x01, 0xa8, 0x00]));
+  t.equal(d.stats.bFrames, true);
+});
