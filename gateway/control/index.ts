@@ -77,3 +77,5 @@ export type { WatchEventsResponseWire } from './event-service.ts';
 export type { StreamWire } from './stream-wire.ts';
 export { toTimestamp, fromTimestamp } from './wire-time.ts';
 export type { TimestampWire } from './wire-time.ts';
+export { runCli, runCliProcess, CLI_COMMANDS, CLI_USAGE, CliUsageError } from './cli/index.ts';
+export type { CliIo } from './cli/index.ts';
