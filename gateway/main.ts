@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, ConfigFileError } from './config/index.ts';
 import { createLogger } from './telemetry/index.ts';
 import { startGateway } from './gateway.ts';
+import { CLI_COMMANDS, runCliProcess } from './control/index.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `usage: edge-gateway [--config FILE]
@@ -14,6 +15,8 @@ Runs the edge gateway. Every setting can also come from the environment (EDGEGW_
 
 /** Process entry: read config, wire the parts, handle signals. Wiring only. */
 async function main(): Promise<number> {
+  const sub = process.argv[2];
+  if (sub !== undefined && CLI_COMMANDS.has(sub)) return runCliProcess(process.argv.slice(2));
   const { values } = parseArgs({
     options: { config: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' } },
     strict: true,
