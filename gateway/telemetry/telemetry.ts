@@ -42,8 +42,18 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   const otlpTraces = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   const prom = new PrometheusExporter({ preventServerStart: true });
   const readers: metrics.MetricReader[] = [prom];
-  if (otlpMetrics)
-    readers.push(new metrics.PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }));
+  if (otlpMetrics) {
+    // The reader is built here, so the standard interval variables must be read here too.
+    const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+    const timeout = Math.min(Number(env.OTEL_METRIC_EXPORT_TIMEOUT) || 30_000, interval);
+    readers.push(
+      new metrics.PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter(),
+        exportIntervalMillis: interval,
+        exportTimeoutMillis: timeout,
+      }),
+    );
+  }
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? 'edge-gateway',
@@ -53,6 +63,8 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
     metricReaders: readers,
     // An empty list (not undefined) keeps the SDK from defaulting to an OTLP exporter on localhost.
     spanProcessors: otlpTraces ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter())] : [],
+    // No OTLP log export: logs are pino JSON on stdout, which every edge platform already collects.
+    logRecordProcessors: [],
     instrumentations: [],
   });
   sdk.start();
