@@ -29,6 +29,8 @@ export type { RtpHeaderExtension } from './header-extensions.ts';
 export { rewriteRtpHeader, rewriteRtpHeaderFields } from './rewrite-header.ts';
 export type { RtpHeaderRewrite } from './rewrite-header.ts';
 export { seqDiff, seqNewer, seqAdd, SeqUnwrapper, SeqGapDetector, RtpSourceSequence } from './sequence.ts';
+export { RtpReorderBuffer } from './reorder-buffer.ts';
+export type { RtpReorderBufferOptions } from './reorder-buffer.ts';
 export { DEFAULT_PAYLOAD_MTU } from './payload-sink.ts';
 export type { RtpPayloadSink, PacketizerOptions } from './payload-sink.ts';
 export type { PacketizerStats } from './nal-packetizer.ts';
