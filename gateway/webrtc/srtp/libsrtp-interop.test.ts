@@ -21,7 +21,12 @@ import {
 } from './profiles.ts';
 import { buildRtcp, buildRtp, toHex } from './test-support.ts';
 
-const hasGst = spawnSync('gst-inspect-1.0', ['srtpenc'], { stdio: 'ignore' }).status === 0;
+// libsrtp comes through GStreamer's srtp plugin; without it this test fails loudly, never skips.
+if (spawnSync('gst-inspect-1.0', ['srtpenc'], { stdio: 'ignore' }).status !== 0) {
+  throw new Error(
+    'GStreamer srtpenc not found: run ./setup.sh (or apt-get install gstreamer1.0-plugins-bad)',
+  );
+}
 
 /** GStreamer's names for a profile's cipher and auth (gstsrtp enums). SRTCP keeps an 80-bit tag
  * under SRTP_AES128_CM_HMAC_SHA1_32 (RFC 5764 §4.1.2). */
@@ -147,126 +152,122 @@ for (const profile of [
   SRTP_AEAD_AES_256_GCM,
 ]) {
   const p = srtpProfile(profile);
-  t.test(
-    `${p.name}: ours ⇄ libsrtp (GStreamer srtpenc/srtpdec)`,
-    { skip: hasGst ? false : 'gst srtp plugin not installed' },
-    async (t) => {
-      const ssrc = 0x12345678;
-      const masterKey = randomBytes(p.keyLength);
-      const masterSalt = randomBytes(p.saltLength);
-      const ours = new SrtpContext({ profile, masterKey, masterSalt });
-      const oursRx = new SrtpContext({ profile, masterKey, masterSalt });
-      const gst = await startGst(profile, Buffer.concat([masterKey, masterSalt]), ssrc);
-      t.teardown(() => stopGst(gst));
-      const tx = await bound();
-      t.teardown(() => tx.close());
+  t.test(`${p.name}: ours ⇄ libsrtp (GStreamer srtpenc/srtpdec)`, async (t) => {
+    const ssrc = 0x12345678;
+    const masterKey = randomBytes(p.keyLength);
+    const masterSalt = randomBytes(p.saltLength);
+    const ours = new SrtpContext({ profile, masterKey, masterSalt });
+    const oursRx = new SrtpContext({ profile, masterKey, masterSalt });
+    const gst = await startGst(profile, Buffer.concat([masterKey, masterSalt]), ssrc);
+    t.teardown(() => stopGst(gst));
+    const tx = await bound();
+    t.teardown(() => tx.close());
 
-      const rtpBySeq = new Map<number, string>();
-      const rtcpSent = new Set<string>();
-      const result = {
-        libsrtpDecrypted: 0,
-        weDecrypted: 0,
-        libsrtcpDecrypted: 0,
-        weDecryptedRtcp: 0,
-        bad: 0,
-      };
-      const errors: string[] = [];
-      /** Count a datagram as `key` if check() holds, else as bad; a handler never throws. */
-      const on = (
-        s: Socket,
-        key: 'libsrtpDecrypted' | 'weDecrypted' | 'libsrtcpDecrypted' | 'weDecryptedRtcp',
-        check: (m: Buffer) => boolean,
-      ) =>
-        s.on('message', (m: Buffer) => {
-          try {
-            if (check(m)) result[key]++;
-            else result.bad++;
-          } catch (e) {
-            result.bad++;
-            errors.push(String(e));
-          }
-        });
-      on(gst.rtpOut, 'libsrtpDecrypted', (m) => rtpBySeq.get(m.readUInt16BE(2)) === toHex(m));
-      on(gst.srtpOut, 'weDecrypted', (m) => {
-        const rtp = oursRx.unprotectRtp(m);
-        return rtpBySeq.get(Buffer.from(rtp).readUInt16BE(2)) === toHex(rtp);
-      });
-      on(gst.rtcpOut, 'libsrtcpDecrypted', (m) => rtcpSent.has(toHex(m)));
-      on(gst.srtcpOut, 'weDecryptedRtcp', (m) => rtcpSent.has(toHex(oursRx.unprotectRtcp(m))));
-
-      const packets = 400;
-      const sendRtcp = () => {
-        const rtcp = buildRtcp(ssrc, randomBytes(24));
-        rtcpSent.add(toHex(rtcp));
-        const srtcp = ours.protectRtcp(rtcp);
-        tx.send(srtcp, gst.srtcpIn, '127.0.0.1');
-        tx.send(rtcp, gst.rtcpIn, '127.0.0.1');
-        return { rtcp, srtcp };
-      };
-      for (let i = 0; i < packets; i++) {
-        const rtp = buildRtp({
-          seq: (65400 + i) & 0xffff, // ROC 0 → 1 after 136 packets
-          ssrc,
-          timestamp: i * 3000,
-          csrcs: i % 3 === 0 ? [7] : [],
-          extension: i % 4 === 0 ? randomBytes(8) : undefined,
-          payload: randomBytes(1 + ((i * 37) % 1100)),
-        });
-        rtpBySeq.set((65400 + i) & 0xffff, toHex(rtp));
-        const srtp = ours.protectRtp(rtp);
-        tx.send(srtp, gst.srtpIn, '127.0.0.1');
-        tx.send(rtp, gst.rtpIn, '127.0.0.1');
-        if (i === 0) {
-          // GStreamer sets the SSRC up on srtpdec/srtpenc's RTP and RTCP paths from each path's
-          // caps, in its own thread, and may drop a first packet that races that set-up. Resend
-          // (the same bytes) only what has not come back, until the stream flows.
-          const first = sendRtcp();
-          for (let attempt = 0; attempt < 5; attempt++) {
-            const flowing = await until(
-              () =>
-                result.libsrtpDecrypted >= 1 &&
-                result.weDecrypted >= 1 &&
-                result.libsrtcpDecrypted >= 1 &&
-                result.weDecryptedRtcp >= 1,
-              3000,
-            );
-            if (flowing) break;
-            if (result.libsrtpDecrypted === 0) tx.send(srtp, gst.srtpIn, '127.0.0.1');
-            if (result.weDecrypted === 0) tx.send(rtp, gst.rtpIn, '127.0.0.1');
-            if (result.libsrtcpDecrypted === 0) tx.send(first.srtcp, gst.srtcpIn, '127.0.0.1');
-            if (result.weDecryptedRtcp === 0) tx.send(first.rtcp, gst.rtcpIn, '127.0.0.1');
-          }
-        } else if (i % 10 === 0) {
-          sendRtcp();
-          // Flow control: wait for this batch to come back before sending more, so that a loaded
-          // machine's UDP buffers cannot drop packets and only a rejection leaves one missing.
-          const sent = i + 1;
-          const rtcps = rtcpSent.size;
-          const caughtUp = await until(
-            () =>
-              result.libsrtpDecrypted >= sent &&
-              result.weDecrypted >= sent &&
-              result.libsrtcpDecrypted >= rtcps &&
-              result.weDecryptedRtcp >= rtcps,
-            5000,
-          );
-          if (!caughtUp) break; // the counts below say what went missing
+    const rtpBySeq = new Map<number, string>();
+    const rtcpSent = new Set<string>();
+    const result = {
+      libsrtpDecrypted: 0,
+      weDecrypted: 0,
+      libsrtcpDecrypted: 0,
+      weDecryptedRtcp: 0,
+      bad: 0,
+    };
+    const errors: string[] = [];
+    /** Count a datagram as `key` if check() holds, else as bad; a handler never throws. */
+    const on = (
+      s: Socket,
+      key: 'libsrtpDecrypted' | 'weDecrypted' | 'libsrtcpDecrypted' | 'weDecryptedRtcp',
+      check: (m: Buffer) => boolean,
+    ) =>
+      s.on('message', (m: Buffer) => {
+        try {
+          if (check(m)) result[key]++;
+          else result.bad++;
+        } catch (e) {
+          result.bad++;
+          errors.push(String(e));
         }
+      });
+    on(gst.rtpOut, 'libsrtpDecrypted', (m) => rtpBySeq.get(m.readUInt16BE(2)) === toHex(m));
+    on(gst.srtpOut, 'weDecrypted', (m) => {
+      const rtp = oursRx.unprotectRtp(m);
+      return rtpBySeq.get(Buffer.from(rtp).readUInt16BE(2)) === toHex(rtp);
+    });
+    on(gst.rtcpOut, 'libsrtcpDecrypted', (m) => rtcpSent.has(toHex(m)));
+    on(gst.srtcpOut, 'weDecryptedRtcp', (m) => rtcpSent.has(toHex(oursRx.unprotectRtcp(m))));
+
+    const packets = 400;
+    const sendRtcp = () => {
+      const rtcp = buildRtcp(ssrc, randomBytes(24));
+      rtcpSent.add(toHex(rtcp));
+      const srtcp = ours.protectRtcp(rtcp);
+      tx.send(srtcp, gst.srtcpIn, '127.0.0.1');
+      tx.send(rtcp, gst.rtcpIn, '127.0.0.1');
+      return { rtcp, srtcp };
+    };
+    for (let i = 0; i < packets; i++) {
+      const rtp = buildRtp({
+        seq: (65400 + i) & 0xffff, // ROC 0 → 1 after 136 packets
+        ssrc,
+        timestamp: i * 3000,
+        csrcs: i % 3 === 0 ? [7] : [],
+        extension: i % 4 === 0 ? randomBytes(8) : undefined,
+        payload: randomBytes(1 + ((i * 37) % 1100)),
+      });
+      rtpBySeq.set((65400 + i) & 0xffff, toHex(rtp));
+      const srtp = ours.protectRtp(rtp);
+      tx.send(srtp, gst.srtpIn, '127.0.0.1');
+      tx.send(rtp, gst.rtpIn, '127.0.0.1');
+      if (i === 0) {
+        // GStreamer sets the SSRC up on srtpdec/srtpenc's RTP and RTCP paths from each path's
+        // caps, in its own thread, and may drop a first packet that races that set-up. Resend
+        // (the same bytes) only what has not come back, until the stream flows.
+        const first = sendRtcp();
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const flowing = await until(
+            () =>
+              result.libsrtpDecrypted >= 1 &&
+              result.weDecrypted >= 1 &&
+              result.libsrtcpDecrypted >= 1 &&
+              result.weDecryptedRtcp >= 1,
+            3000,
+          );
+          if (flowing) break;
+          if (result.libsrtpDecrypted === 0) tx.send(srtp, gst.srtpIn, '127.0.0.1');
+          if (result.weDecrypted === 0) tx.send(rtp, gst.rtpIn, '127.0.0.1');
+          if (result.libsrtcpDecrypted === 0) tx.send(first.srtcp, gst.srtcpIn, '127.0.0.1');
+          if (result.weDecryptedRtcp === 0) tx.send(first.rtcp, gst.rtcpIn, '127.0.0.1');
+        }
+      } else if (i % 10 === 0) {
+        sendRtcp();
+        // Flow control: wait for this batch to come back before sending more, so that a loaded
+        // machine's UDP buffers cannot drop packets and only a rejection leaves one missing.
+        const sent = i + 1;
+        const rtcps = rtcpSent.size;
+        const caughtUp = await until(
+          () =>
+            result.libsrtpDecrypted >= sent &&
+            result.weDecrypted >= sent &&
+            result.libsrtcpDecrypted >= rtcps &&
+            result.weDecryptedRtcp >= rtcps,
+          5000,
+        );
+        if (!caughtUp) break; // the counts below say what went missing
       }
-      const rtcps = rtcpSent.size;
-      await until(
-        () =>
-          result.libsrtpDecrypted + result.weDecrypted >= 2 * packets &&
-          result.libsrtcpDecrypted + result.weDecryptedRtcp >= 2 * rtcps,
-        10000,
-      );
-      t.comment(`sent ${packets} RTP / ${rtcps} RTCP each way; received ${JSON.stringify(result)}`);
-      t.same(errors, [], 'no packet failed to unprotect');
-      t.equal(result.bad, 0, 'no packet came back different');
-      t.equal(result.libsrtpDecrypted, packets, 'libsrtp unprotects every SRTP packet we protect');
-      t.equal(result.weDecrypted, packets, 'we unprotect every SRTP packet libsrtp protects');
-      t.equal(result.libsrtcpDecrypted, rtcps, 'libsrtp unprotects our SRTCP');
-      t.equal(result.weDecryptedRtcp, rtcps, 'we unprotect libsrtp SRTCP');
-    },
-  );
+    }
+    const rtcps = rtcpSent.size;
+    await until(
+      () =>
+        result.libsrtpDecrypted + result.weDecrypted >= 2 * packets &&
+        result.libsrtcpDecrypted + result.weDecryptedRtcp >= 2 * rtcps,
+      10000,
+    );
+    t.comment(`sent ${packets} RTP / ${rtcps} RTCP each way; received ${JSON.stringify(result)}`);
+    t.same(errors, [], 'no packet failed to unprotect');
+    t.equal(result.bad, 0, 'no packet came back different');
+    t.equal(result.libsrtpDecrypted, packets, 'libsrtp unprotects every SRTP packet we protect');
+    t.equal(result.weDecrypted, packets, 'we unprotect every SRTP packet libsrtp protects');
+    t.equal(result.libsrtcpDecrypted, rtcps, 'libsrtp unprotects our SRTCP');
+    t.equal(result.weDecryptedRtcp, rtcps, 'we unprotect libsrtp SRTCP');
+  });
 }
