@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { authInterceptor } from './auth.ts';
+import { callObserverInterceptor } from './call-observer.ts';
+import type { CallObserver } from './call-observer.ts';
 import type { CallAuthorizer } from './auth.ts';
 import { isLoopbackHost, resolveControlSecurity } from './control-security.ts';
 import type { ControlAuthOptions } from './control-security.ts';
@@ -55,6 +57,11 @@ export interface ControlServerOptions {
    * online) and `sessions`, bytes summed from their entries.
    */
   readonly stats?: StatsProvider;
+  /**
+   * Told about every call when it ends (service, method, status, duration, peer): the hook for
+   * RPC metrics and traces (OpenTelemetry rpc conventions) in gateway/telemetry.
+   */
+  readonly observeCalls?: CallObserver;
   /** Directory holding `edgegw/v1/*.proto`. Default: {@link resolveProtoDir}. */
   readonly protoDir?: string;
   /** Aborting it closes the server (with the default grace). */
@@ -137,9 +144,14 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const served = Object.keys(implementations).sort();
 
   const drain = createStreamDrain();
-  // Interceptors run in order for each call: auth decides first; the drain only tracks calls.
+  // Interceptors run in order for each call: the observer times everything (refusals too),
+  // auth decides, the drain only tracks response streams.
   const server = new grpc.Server({
-    interceptors: [authInterceptor(security.authorize, logger), drain.interceptor],
+    interceptors: [
+      ...(opts.observeCalls === undefined ? [] : [callObserverInterceptor(opts.observeCalls)]),
+      authInterceptor(security.authorize, logger),
+      drain.interceptor,
+    ],
   });
   for (const name of served) {
     const impl = implementations[name];

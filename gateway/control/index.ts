@@ -79,3 +79,5 @@ export { toTimestamp, fromTimestamp } from './wire-time.ts';
 export type { TimestampWire } from './wire-time.ts';
 export { runCli, runCliProcess, CLI_COMMANDS, CLI_USAGE, CliUsageError } from './cli/index.ts';
 export type { CliIo } from './cli/index.ts';
+export { callObserverInterceptor, splitMethodPath } from './call-observer.ts';
+export type { CallObserver, CallRecord } from './call-observer.ts';
