@@ -7,6 +7,9 @@ import {
   keyingMaterialLength,
   splitKeyingMaterial,
   srtpProfile,
+  SUPPORTED_SRTP_PROFILES,
+  SRTP_AES128_CM_HMAC_SHA1_80,
+  SRTP_AEAD_AES_128_GCM,
   type SrtpProfileId,
 } from '../srtp/index.ts';
 import {
@@ -241,6 +244,11 @@ export class PeerConnection {
       clock: this.opts.clock,
       remoteFingerprint: `${this.remote!.fingerprint.algorithm} ${this.remote!.fingerprint.value}`,
       handshakeTimeoutMs: this.opts.dtlsTimeoutMs ?? 30_000,
+      // The relay protects every packet once per viewer: AES_CM_128_HMAC_SHA1_80 costs ~2.8 µs per
+      // 1200-byte packet here against ~3.9 µs for AEAD_AES_128_GCM (bench/srtp.ts), so prefer it.
+      srtpProfiles: SUPPORTED_SRTP_PROFILES.filter(
+        (p) => p === SRTP_AES128_CM_HMAC_SHA1_80 || p === SRTP_AEAD_AES_128_GCM,
+      ),
     };
     try {
       const dtls = await (role === 'server' ? dtlsServer(demux.dtls, opts) : dtlsClient(demux.dtls, opts));
