@@ -49,10 +49,11 @@ module.exports = {
       to: { path: W, pathNot: [mod('rtp'), mod('transport')] },
     },
     {
-      name: 'ingest-rtsp-uses-media-and-rtp',
+      name: 'ingest-rtsp-uses-media-rtp-rtcp',
+      comment: 'ingest-rtsp may use webrtc/rtp (depacketizers), webrtc/rtcp (receiver reports) and webrtc/transport (Clock, UDP)',
       severity: 'error',
       from: { path: '^gateway/ingest-rtsp/' },
-      to: { path: W, pathNot: [mod('rtp'), mod('transport')] },
+      to: { path: W, pathNot: [mod('rtp'), mod('rtcp'), mod('transport')] },
     },
     {
       name: 'public-api-through-index',
