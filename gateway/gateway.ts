@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatListenAddr, advertisedIps, readGrpcAuth, type Config } from './config/index.ts';
 import { createLogger, registerProcessMetrics, startTelemetry, type Logger } from './telemetry/index.ts';
-import { createHttpApp, startHttpServer, WhepSessions } from './http/index.ts';
+import { createHttpApp, startHttpServer, WhepSessions, WhipSessions } from './http/index.ts';
 import { startControlServer, processNodeInfo } from './control/index.ts';
 import { startBus } from './bus/index.ts';
 import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
@@ -102,6 +102,31 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       logger,
     });
     closers.push(() => whep.closeAll());
+    // WHIP publishers create their stream's hub on demand; it stays after they leave, so viewers
+    // keep their sessions across a publisher's reconnect.
+    const published = new Set<string>();
+    const whip = new WhipSessions({
+      clock: systemClock,
+      mux,
+      certificate,
+      hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
+      logger,
+      targets: {
+        claim: (name) => {
+          const existing = hubs.get(name);
+          if (published.has(name) || (existing && !published.has(name) && !dynamic.has(name)))
+            return undefined;
+          const hub = existing ?? new StreamHub({ name, clock: systemClock });
+          hubs.set(name, hub);
+          dynamic.add(name);
+          published.add(name);
+          return hub;
+        },
+        release: (name) => void published.delete(name),
+      },
+    });
+    const dynamic = new Set<string>();
+    closers.push(() => whip.closeAll());
 
     const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
     const control = await startControlServer({
@@ -125,6 +150,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       version: VERSION,
       nodeId,
       whep,
+      whip,
       streams: () => [...hubs.values()].map((h) => h.info),
     });
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);

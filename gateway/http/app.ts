@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { playerPage } from './pages/player.ts';
-import { mountWhep, type WhepBackend } from './whep.ts';
+import { mountWhep, mountWhip, type WhepBackend } from './whep.ts';
 
 /** What the HTTP layer asks of the rest of the gateway; it imports no other module's internals. */
 export interface HttpDeps {
@@ -16,6 +16,8 @@ export interface HttpDeps {
   readonly nodeId: string;
   /** Viewer sessions for WHEP; without it the WHEP routes are not mounted. */
   readonly whep?: WhepBackend;
+  /** Publisher sessions for WHIP; without it the WHIP routes are not mounted. */
+  readonly whip?: WhepBackend;
   /** The streams for `GET /api/streams` (name, codecs, size, bitrate, viewers). */
   streams?(): readonly StreamSummary[];
 }
@@ -50,6 +52,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
   if (deps.whep) mountWhep(app, deps.whep);
+  if (deps.whip) mountWhip(app, deps.whip);
   app.use('/api/*', cors({ origin: '*' }));
   app.get('/api/streams', (c) => c.json({ streams: deps.streams?.() ?? [] }));
   app.get('/', (c) => c.html(playerPage({ version: deps.version, nodeId: deps.nodeId })));

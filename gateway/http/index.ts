@@ -1,6 +1,12 @@
 export { createHttpApp, type HttpDeps, type StreamSummary } from './app.ts';
 export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
-export { mountWhep, type WhepBackend } from './whep.ts';
+export { mountWhep, mountWhip, type WhepBackend } from './whep.ts';
+export {
+  WhipSessions,
+  StreamBusyError,
+  type PublishTargets,
+  type WhipSessionsOptions,
+} from './whip-sessions.ts';
 export {
   WhepSessions,
   StreamNotFoundError,

@@ -7,7 +7,10 @@ interface CodedError {
   readonly message: string;
 }
 
-/** What WHEP needs from the gateway: viewer sessions over its own WebRTC stack. */
+/**
+ * What WHEP (viewers) and WHIP (publishers) need from the gateway: sessions over its own WebRTC
+ * stack. The two protocols share their HTTP shape (offer in, answer out, a session resource).
+ */
 export interface WhepBackend {
   /**
    * Creates a viewer of `stream` from the browser's offer and returns our answer. Throws errors with
@@ -22,9 +25,13 @@ export interface WhepBackend {
   iceServers(): readonly { urls: string; username?: string; credential?: string }[];
 }
 
-const STATUS_BY_CODE: Record<string, 400 | 404 | 503> = { STREAM_NOT_FOUND: 404, SESSION_LIMIT: 503 };
+const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 503> = {
+  STREAM_NOT_FOUND: 404,
+  STREAM_BUSY: 409,
+  SESSION_LIMIT: 503,
+};
 
-function statusOf(err: unknown): 400 | 404 | 500 | 503 {
+function statusOf(err: unknown): 400 | 404 | 409 | 500 | 503 {
   const code = (err as Partial<CodedError>)?.code;
   if (typeof code !== 'string') return 500;
   if (code.startsWith('SDP_')) return 400;
@@ -41,7 +48,7 @@ function linkHeader(servers: ReturnType<WhepBackend['iceServers']>): string | un
   return links.length > 0 ? links.join(', ') : undefined;
 }
 
-function problem(c: Context, status: 400 | 404 | 415 | 500 | 503, detail: string) {
+function problem(c: Context, status: 400 | 404 | 409 | 415 | 500 | 503, detail: string) {
   return c.body(JSON.stringify({ status, detail }), status, { 'content-type': 'application/problem+json' });
 }
 
@@ -52,8 +59,20 @@ function problem(c: Context, status: 400 | 404 | 415 | 500 | 503, detail: string
  * and lists ICE servers in `Link` headers. CORS is open: players live on other origins.
  */
 export function mountWhep(app: Hono, backend: WhepBackend): void {
+  mountSdpResource(app, '/whep', backend);
+}
+
+/**
+ * WHIP (RFC 9725): `POST /whip/{stream}` with a publisher's SDP offer → 201 with the answer and a
+ * session `Location`; `DELETE` ends the publication. Same shape as WHEP, so the same routes serve it.
+ */
+export function mountWhip(app: Hono, backend: WhepBackend): void {
+  mountSdpResource(app, '/whip', backend);
+}
+
+function mountSdpResource(app: Hono, prefix: '/whep' | '/whip', backend: WhepBackend): void {
   app.use(
-    '/whep/*',
+    `${prefix}/*`,
     cors({
       origin: '*',
       allowMethods: ['POST', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -62,13 +81,13 @@ export function mountWhep(app: Hono, backend: WhepBackend): void {
       maxAge: 600,
     }),
   );
-  app.options('/whep/:stream', (c) => {
+  app.options(`${prefix}/:stream`, (c) => {
     const link = linkHeader(backend.iceServers());
     c.header('Accept-Post', 'application/sdp');
     if (link) c.header('Link', link);
     return c.body(null, 204);
   });
-  app.post('/whep/:stream', async (c) => {
+  app.post(`${prefix}/:stream`, async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/sdp') return problem(c, 415, 'the offer must be sent as application/sdp');
     const stream = c.req.param('stream');
@@ -76,7 +95,7 @@ export function mountWhep(app: Hono, backend: WhepBackend): void {
     try {
       const s = await backend.createSession(stream, offer);
       const link = linkHeader(backend.iceServers());
-      c.header('Location', `/whep/${encodeURIComponent(stream)}/${s.id}`);
+      c.header('Location', `${prefix}/${encodeURIComponent(stream)}/${s.id}`);
       c.header('ETag', s.etag);
       c.header('Accept-Patch', 'application/trickle-ice-sdpfrag');
       if (link) c.header('Link', link);
@@ -86,7 +105,7 @@ export function mountWhep(app: Hono, backend: WhepBackend): void {
       return problem(c, status, status === 500 ? 'internal error' : (err as CodedError).message);
     }
   });
-  app.patch('/whep/:stream/:id', async (c) => {
+  app.patch(`${prefix}/:stream/:id`, async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/trickle-ice-sdpfrag') {
       return problem(c, 415, 'PATCH takes application/trickle-ice-sdpfrag');
@@ -94,7 +113,7 @@ export function mountWhep(app: Hono, backend: WhepBackend): void {
     const ok = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
     return ok ? c.body(null, 204) : problem(c, 404, 'no such session');
   });
-  app.delete('/whep/:stream/:id', (c) => {
+  app.delete(`${prefix}/:stream/:id`, (c) => {
     const ok = backend.deleteSession(c.req.param('stream'), c.req.param('id'));
     return ok ? c.body(null, 200) : problem(c, 404, 'no such session');
   });

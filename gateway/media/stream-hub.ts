@@ -145,6 +145,7 @@ export class StreamHub {
   private size: { width: number; height: number; fps?: number } | undefined;
   private rateWindow = { start: 0, bytes: 0, bps: 0 };
   private closed = false;
+  private keyframeRequester: (() => void) | undefined;
   /** Packets of the frame being packetized (reused array). */
   private readonly batch: MediaPacket[] = [];
   private batchKind: Kind = 'video';
@@ -201,6 +202,15 @@ export class StreamHub {
     return this.viewers.size;
   }
 
+  /**
+   * A source that can make keyframes on demand (a WHIP publisher, unlike most cameras) registers
+   * here; the hub calls it when a viewer needs a keyframe the GOP cache cannot give. Rate limiting
+   * is the source's business (it knows its encoder).
+   */
+  setKeyframeRequester(fn: (() => void) | undefined): void {
+    this.keyframeRequester = fn;
+  }
+
   /** The source restarted (a camera reconnect): the next timestamps continue the stream's. */
   sourceRestarted(): void {
     if (this.videoTrack) this.videoTrack.rebase = true;
@@ -223,7 +233,9 @@ export class StreamHub {
     const state: ViewerState = { sink, kinds: new Set(opts.kinds ?? ['video', 'audio']), skipping: false };
     this.viewers.add(state);
     if (state.kinds.has('video')) {
-      for (const p of this.gop.snapshot()) {
+      const gop = this.gop.snapshot();
+      if (gop.length === 0) this.keyframeRequester?.();
+      for (const p of gop) {
         if (!sink.deliver(p)) {
           this.skip(state);
           break;
@@ -330,7 +342,10 @@ export class StreamHub {
   private requestKeyframe(v: ViewerState): void {
     if (!this.viewers.has(v)) return;
     this.stats.keyframeRequests++;
-    for (const p of this.gop.keyframe()) if (!v.sink.deliver(p)) break;
+    const kf = this.gop.keyframe();
+    // The cache answers at once; a source that can encode a fresh keyframe is asked too.
+    this.keyframeRequester?.();
+    for (const p of kf) if (!v.sink.deliver(p)) break;
   }
 
   private learnSize(codec: Codec, sets: ParameterSetCache): void {
