@@ -82,12 +82,15 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       validDays: 365,
     });
     const hubs = new Map<string, StreamHub>();
+    /** Streams fed by a configured source; WHIP cannot publish over them. */
+    const sourced = new Set<string>();
     if (config.demo.enabled) {
       const hub = new StreamHub({ name: 'demo', clock: systemClock });
       const demo = await DemoSource.open({ clock: systemClock });
       demo.onFrame((f) => hub.pushFrame(f));
       demo.start();
       hubs.set('demo', hub);
+      sourced.add('demo');
       closers.push(() => {
         demo.close();
         hub.close();
@@ -113,19 +116,16 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       logger,
       targets: {
         claim: (name) => {
-          const existing = hubs.get(name);
-          if (published.has(name) || (existing && !published.has(name) && !dynamic.has(name)))
-            return undefined;
-          const hub = existing ?? new StreamHub({ name, clock: systemClock });
+          // A stream with its own source (the demo, a camera) or a live publisher is not free.
+          if (sourced.has(name) || published.has(name)) return undefined;
+          const hub = hubs.get(name) ?? new StreamHub({ name, clock: systemClock });
           hubs.set(name, hub);
-          dynamic.add(name);
           published.add(name);
           return hub;
         },
         release: (name) => void published.delete(name),
       },
     });
-    const dynamic = new Set<string>();
     closers.push(() => whip.closeAll());
 
     const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
