@@ -1,26 +1,17 @@
+import { maskUrl } from '../ingest-rtsp/index.ts';
 import { InvalidFieldError } from './errors.ts';
 
 /** The mask that replaces a password in every URL the control plane returns or logs. */
 export const PASSWORD_MASK = '***';
 
-const AUTHORITY_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
-
 /**
- * The URL with its password replaced by `***` (`rtsp://user:***@host/…`). Works on the text, so
- * even an unparsable URL never leaks what sits before the last `@` of its authority. Never throws.
+ * The URL with its password replaced by `***` (`rtsp://user:***@host/…`): the RTSP client's own
+ * masking, so what the control plane returns and what the ingest logs can never disagree.
  *
  * @example
  * maskSourceUrl('rtsp://admin:secret@cam/stream'); // 'rtsp://admin:***@cam/stream'
- * maskSourceUrl('rtsp://cam/stream');              // unchanged
  */
-export function maskSourceUrl(input: string): string {
-  const m = AUTHORITY_USERINFO.exec(input);
-  if (m === null) return input;
-  const userinfo = m[2] ?? '';
-  const colon = userinfo.indexOf(':');
-  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
-  return `${m[1]}${user}:${PASSWORD_MASK}@${input.slice(m[0].length)}`;
-}
+export const maskSourceUrl: (input: string) => string = maskUrl;
 
 /** Longest source URL accepted. */
 export const MAX_SOURCE_URL_LENGTH = 2048;
