@@ -1,7 +1,5 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
-import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
-import { PeerConnection, RtpSender, type PeerLogger } from '../webrtc/peer/index.ts';
+import { randomInt } from 'node:crypto';
+import { RtpSender, type PeerConnection } from '../webrtc/peer/index.ts';
 import type { HubViewer, MediaPacket, StreamHub } from '../media/index.ts';
 import {
   answerDirection,
@@ -11,6 +9,7 @@ import {
   type SectionAnswer,
 } from '../webrtc/sdp/index.ts';
 import type { WhepBackend } from './whep.ts';
+import { newPeerSession, PeerSessions, type PeerFactoryOptions } from './peer-sessions.ts';
 
 /** A stream name that does not exist (404). */
 export class StreamNotFoundError extends Error {
@@ -30,14 +29,9 @@ export class SessionLimitError extends Error {
   }
 }
 
-export interface WhepSessionsOptions {
-  readonly clock: Clock;
-  readonly mux: UdpMux;
-  readonly certificate: DtlsCertificate;
-  readonly hostCandidates: readonly Addr[];
+export interface WhepSessionsOptions extends PeerFactoryOptions {
   /** The stream hub of that name, if the stream exists. */
   stream(name: string): StreamHub | undefined;
-  readonly logger: PeerLogger;
   readonly maxSessions?: number;
   readonly iceServers?: ReturnType<WhepBackend['iceServers']>;
 }
@@ -81,7 +75,7 @@ function decideViewer(section: MediaSection): SectionAnswer | undefined {
  * all on the shared UDP port through the mux, removed when they fail or are deleted.
  */
 export class WhepSessions implements WhepBackend {
-  private readonly sessions = new Map<string, WhepSession>();
+  private readonly sessions = new PeerSessions<WhepSession>();
 
   constructor(private readonly opts: WhepSessionsOptions) {}
 
@@ -99,14 +93,7 @@ export class WhepSessions implements WhepBackend {
     if (!hub) throw new StreamNotFoundError(stream);
     const limit = this.opts.maxSessions ?? 500;
     if (this.sessions.size >= limit) throw new SessionLimitError(limit);
-    const id = randomBytes(12).toString('hex');
-    const pc = new PeerConnection({
-      clock: this.opts.clock,
-      openConn: (ufrag) => this.opts.mux.endpoint(ufrag),
-      certificate: this.opts.certificate,
-      hostCandidates: this.opts.hostCandidates,
-      logger: this.opts.logger,
-    });
+    const { id, pc } = newPeerSession(this.opts);
     const tracks = new Map<'video' | 'audio', SentTrack>();
     const answer = pc.acceptOffer(offer, (section) => {
       const kind = section.kind;
@@ -124,12 +111,11 @@ export class WhepSessions implements WhepBackend {
       };
     });
     const session: WhepSession = { id, stream, pc, tracks, senders: new Map(), viewer: undefined };
-    this.sessions.set(id, session);
+    this.sessions.add(id, session);
     pc.onConnectionStateChange((s) => {
       if (s === 'connected' && !session.viewer) this.attach(session, hub);
       if (s === 'failed' || s === 'closed') {
         session.viewer?.close();
-        this.sessions.delete(id);
         if (s === 'failed') pc.close();
       }
     });
@@ -138,18 +124,11 @@ export class WhepSessions implements WhepBackend {
   }
 
   deleteSession(stream: string, id: string): boolean {
-    const s = this.sessions.get(id);
-    if (!s || s.stream !== stream) return false;
-    this.sessions.delete(id);
-    s.pc.close();
-    return true;
+    return this.sessions.delete(stream, id);
   }
 
   patchSession(stream: string, id: string, sdpfrag: string): boolean {
-    const s = this.sessions.get(id);
-    if (!s || s.stream !== stream) return false;
-    s.pc.addRemoteCandidates(sdpfrag);
-    return true;
+    return this.sessions.patch(stream, id, sdpfrag);
   }
 
   /**
@@ -200,7 +179,6 @@ export class WhepSessions implements WhepBackend {
 
   /** Ends every session (shutdown). */
   closeAll(): void {
-    for (const s of [...this.sessions.values()]) s.pc.close();
-    this.sessions.clear();
+    this.sessions.closeAll();
   }
 }

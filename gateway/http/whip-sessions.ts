@@ -1,12 +1,11 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
-import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
-import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
+import { randomInt } from 'node:crypto';
+import type { PeerConnection } from '../webrtc/peer/index.ts';
 import { H264Depacketizer, decodeRtp } from '../webrtc/rtp/index.ts';
 import { serializeRtcp } from '../webrtc/rtcp/index.ts';
 import { answerDirection, type MediaSection, type SectionAnswer } from '../webrtc/sdp/index.ts';
 import type { StreamHub } from '../media/index.ts';
 import type { WhepBackend } from './whep.ts';
+import { newPeerSession, PeerSessions, type PeerFactoryOptions } from './peer-sessions.ts';
 
 /** The stream already has a source: a configured camera, the demo, or another publisher (409). */
 export class StreamBusyError extends Error {
@@ -25,13 +24,8 @@ export interface PublishTargets {
   release(name: string): void;
 }
 
-export interface WhipSessionsOptions {
-  readonly clock: Clock;
-  readonly mux: UdpMux;
-  readonly certificate: DtlsCertificate;
-  readonly hostCandidates: readonly Addr[];
+export interface WhipSessionsOptions extends PeerFactoryOptions {
   readonly targets: PublishTargets;
-  readonly logger: PeerLogger;
   /** Least time between two keyframe requests (PLI) sent to a publisher; default 500 ms. */
   readonly pliIntervalMs?: number;
 }
@@ -64,7 +58,7 @@ function decidePublisher(section: MediaSection): SectionAnswer | undefined {
  * (RFC 4585 §6.3.1) to the publisher, rate-limited.
  */
 export class WhipSessions implements WhepBackend {
-  private readonly sessions = new Map<string, Publisher>();
+  private readonly sessions = new PeerSessions<Publisher>();
 
   constructor(private readonly opts: WhipSessionsOptions) {}
 
@@ -75,14 +69,7 @@ export class WhipSessions implements WhepBackend {
   async createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }> {
     const hub = this.opts.targets.claim(stream);
     if (!hub) throw new StreamBusyError(stream);
-    const id = randomBytes(12).toString('hex');
-    const pc = new PeerConnection({
-      clock: this.opts.clock,
-      openConn: (ufrag) => this.opts.mux.endpoint(ufrag),
-      certificate: this.opts.certificate,
-      hostCandidates: this.opts.hostCandidates,
-      logger: this.opts.logger,
-    });
+    const { id, pc } = newPeerSession(this.opts);
     const pub: Publisher = { id, stream, pc, videoPt: undefined };
     let answer: string;
     try {
@@ -96,11 +83,10 @@ export class WhipSessions implements WhepBackend {
       this.opts.targets.release(stream);
       throw err;
     }
-    this.sessions.set(id, pub);
+    this.sessions.add(id, pub);
     pc.onConnectionStateChange((s) => {
       if (s === 'connected') this.attach(pub, hub);
       if (s === 'failed' || s === 'closed') {
-        this.sessions.delete(id);
         hub.setKeyframeRequester(undefined);
         // The next publisher starts its own clock: the hub keeps viewers' timestamps continuous.
         hub.sourceRestarted();
@@ -161,17 +147,11 @@ export class WhipSessions implements WhepBackend {
   }
 
   deleteSession(stream: string, id: string): boolean {
-    const s = this.sessions.get(id);
-    if (!s || s.stream !== stream) return false;
-    s.pc.close();
-    return true;
+    return this.sessions.delete(stream, id);
   }
 
   patchSession(stream: string, id: string, sdpfrag: string): boolean {
-    const s = this.sessions.get(id);
-    if (!s || s.stream !== stream) return false;
-    s.pc.addRemoteCandidates(sdpfrag);
-    return true;
+    return this.sessions.patch(stream, id, sdpfrag);
   }
 
   iceServers(): ReturnType<WhepBackend['iceServers']> {
@@ -179,6 +159,6 @@ export class WhipSessions implements WhepBackend {
   }
 
   closeAll(): void {
-    for (const s of [...this.sessions.values()]) s.pc.close();
+    this.sessions.closeAll();
   }
 }

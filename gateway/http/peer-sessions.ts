@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
+import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
+import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
+
+/** What every WHEP/WHIP session needs to make its peer connection on the shared UDP port. */
+export interface PeerFactoryOptions {
+  readonly clock: Clock;
+  readonly mux: UdpMux;
+  readonly certificate: DtlsCertificate;
+  readonly hostCandidates: readonly Addr[];
+  readonly logger: PeerLogger;
+}
+
+/** A fresh session id (the last segment of the resource URL) and its peer connection. */
+export function newPeerSession(o: PeerFactoryOptions): { id: string; pc: PeerConnection } {
+  return {
+    id: randomBytes(12).toString('hex'),
+    pc: new PeerConnection({
+      clock: o.clock,
+      openConn: (ufrag) => o.mux.endpoint(ufrag),
+      certificate: o.certificate,
+      hostCandidates: o.hostCandidates,
+      logger: o.logger,
+    }),
+  };
+}
+
+/**
+ * The session resources of one endpoint kind (WHEP viewers, WHIP publishers), by id: the HTTP
+ * verbs on `/{kind}/{stream}/{id}` act on these. A session leaves the table when its peer closes.
+ */
+export class PeerSessions<S extends { readonly stream: string; readonly pc: PeerConnection }> {
+  private readonly sessions = new Map<string, S>();
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): S | undefined {
+    return this.sessions.get(id);
+  }
+
+  values(): IterableIterator<S> {
+    return this.sessions.values();
+  }
+
+  /** Adds a session; it is removed when its peer connection fails or closes. */
+  add(id: string, s: S): void {
+    this.sessions.set(id, s);
+    s.pc.onConnectionStateChange((state) => {
+      if (state === 'failed' || state === 'closed') this.sessions.delete(id);
+    });
+  }
+
+  /** `DELETE`: ends the session; false when there is none with that id for that stream. */
+  delete(stream: string, id: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s || s.stream !== stream) return false;
+    this.sessions.delete(id);
+    s.pc.close();
+    return true;
+  }
+
+  /** `PATCH` with trickled candidates (RFC 8840); false when there is no such session. */
+  patch(stream: string, id: string, sdpfrag: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s || s.stream !== stream) return false;
+    s.pc.addRemoteCandidates(sdpfrag);
+    return true;
+  }
+
+  closeAll(): void {
+    for (const s of [...this.sessions.values()]) s.pc.close();
+    this.sessions.clear();
+  }
+}
