@@ -47,6 +47,11 @@ export interface ConformanceOptions {
   firstByte?: number;
   /** Settle rounds allowed for datagrams to arrive before a check gives up. Default 50. */
   rounds?: number;
+  /**
+   * The conn tells its peer when it closes (DTLS close_notify, RFC 5246 §7.2.1), so the peer closes
+   * too, where UDP-like conns close silently. Default false.
+   */
+  closeNotifiesPeer?: boolean;
 }
 
 interface Got {
@@ -254,18 +259,33 @@ export function datagramConnConformance(
     );
   });
 
-  withPair('a closed conn receives nothing; its peer can still send', async (t, p) => {
-    const atB = collect(p.b);
-    p.b.close();
-    t.equal(
-      codeOf(() => p.a.send(payload(first, 1, 10), toB(p))),
-      undefined,
-      'sending to a closed peer does not throw (datagrams just vanish)',
-    );
-    await quiesce(p);
-    t.equal(atB.length, 0, 'closed conn got nothing');
-    t.equal(p.a.closed, false, 'the sender stays open');
-  });
+  if (opts.closeNotifiesPeer) {
+    withPair('closing tells the peer, which closes too', async (t, p) => {
+      const atB = collect(p.b);
+      p.b.close();
+      await quiesce(p);
+      t.equal(p.a.closed, true, 'the peer closed on the notification');
+      t.equal(
+        codeOf(() => p.a.send(payload(first, 1, 10), toB(p))),
+        'TRANSPORT_CLOSED',
+        'and refuses to send',
+      );
+      t.equal(atB.length, 0, 'closed conn got nothing');
+    });
+  } else {
+    withPair('a closed conn receives nothing; its peer can still send', async (t, p) => {
+      const atB = collect(p.b);
+      p.b.close();
+      t.equal(
+        codeOf(() => p.a.send(payload(first, 1, 10), toB(p))),
+        undefined,
+        'sending to a closed peer does not throw (datagrams just vanish)',
+      );
+      await quiesce(p);
+      t.equal(atB.length, 0, 'closed conn got nothing');
+      t.equal(p.a.closed, false, 'the sender stays open');
+    });
+  }
 
   withPair('unconnected conns refuse send() without a destination', async (t, p) => {
     for (const c of [p.a, p.b]) {
