@@ -8,7 +8,7 @@ import { startBus } from './bus/index.ts';
 import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
 import { routeKey } from './webrtc/ice/index.ts';
 import { generateCertificate } from './webrtc/dtls/index.ts';
-import { DemoSource, StreamHub } from './media/index.ts';
+import { StreamTable } from './stream-table.ts';
 import { VERSION } from './version.ts';
 
 /** A running gateway: its bound addresses and how to stop it. */
@@ -81,49 +81,26 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       commonName: `edge-gateway ${nodeId}`,
       validDays: 365,
     });
-    const hubs = new Map<string, StreamHub>();
-    /** Streams fed by a configured source; WHIP cannot publish over them. */
-    const sourced = new Set<string>();
-    if (config.demo.enabled) {
-      const hub = new StreamHub({ name: 'demo', clock: systemClock });
-      const demo = await DemoSource.open({ clock: systemClock });
-      demo.onFrame((f) => hub.pushFrame(f));
-      demo.start();
-      hubs.set('demo', hub);
-      sourced.add('demo');
-      closers.push(() => {
-        demo.close();
-        hub.close();
-      });
-    }
-    const whep = new WhepSessions({
+    const streams = new StreamTable({ clock: systemClock, logger });
+    closers.push(() => streams.closeAll());
+    if (config.demo.enabled) await streams.addDemo('demo');
+    for (const [name, cam] of Object.entries(config.streams))
+      streams.addRtsp(name, cam.url, cam.transport, 'config');
+    const peers = {
       clock: systemClock,
       mux,
       certificate,
       hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
-      stream: (name) => hubs.get(name),
       logger,
-    });
+    };
+    const whep = new WhepSessions({ ...peers, stream: (name) => streams.hub(name) });
     closers.push(() => whep.closeAll());
-    // WHIP publishers create their stream's hub on demand; it stays after they leave, so viewers
-    // keep their sessions across a publisher's reconnect.
-    const published = new Set<string>();
+    // WHIP publishers get a hub on demand; it stays after they leave, so viewers keep their sessions.
     const whip = new WhipSessions({
-      clock: systemClock,
-      mux,
-      certificate,
-      hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
-      logger,
+      ...peers,
       targets: {
-        claim: (name) => {
-          // A stream with its own source (the demo, a camera) or a live publisher is not free.
-          if (sourced.has(name) || published.has(name)) return undefined;
-          const hub = hubs.get(name) ?? new StreamHub({ name, clock: systemClock });
-          hubs.set(name, hub);
-          published.add(name);
-          return hub;
-        },
-        release: (name) => void published.delete(name),
+        claim: (name) => streams.claimForPublish(name),
+        release: (name) => streams.releasePublish(name),
       },
     });
     closers.push(() => whip.closeAll());
@@ -151,7 +128,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       nodeId,
       whep,
       whip,
-      streams: () => [...hubs.values()].map((h) => h.info),
+      streams: () => streams.summaries(),
     });
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
     addresses.http = http.address;

@@ -117,3 +117,32 @@ t.test('bad values for bool and enum keys', async (t) => {
   t.match(errorOf(() => loadConfig({ env: { EDGEGW_LOG_LEVEL: 'loud' } })).message, /log\.level/);
   t.match(errorOf(() => loadConfig({ env: { EDGEGW_NODE_ID: 'a b' } })).message, /nodeId.*must be 1-64/);
 });
+
+t.test('streams: cameras by name from the YAML file', async (t) => {
+  const file = yamlFile(
+    'streams:\n  yard:\n    url: rtsp://admin:secret@192.0.2.7:554/stream1\n  gate:\n    url: rtsp://192.0.2.8/h264\n    transport: udp\n    onDemand: true\n',
+  );
+  const { config } = loadConfig({ file, env: {} });
+  t.same(config.streams.yard, {
+    url: 'rtsp://admin:secret@192.0.2.7:554/stream1',
+    transport: 'tcp',
+    onDemand: false,
+  });
+  t.same(config.streams.gate, { url: 'rtsp://192.0.2.8/h264', transport: 'udp', onDemand: true });
+  t.same(loadConfig({ env: {} }).config.streams, {});
+  t.match(
+    errorOf(() => loadConfig({ file: yamlFile('streams:\n  yard:\n    url: http://x/\n'), env: {} })).message,
+    /^invalid config: streams\.yard\.url .*: must be an rtsp:\/\/ or rtsps:\/\/ URL$/,
+  );
+  t.match(
+    errorOf(() => loadConfig({ file: yamlFile('streams:\n  "bad name":\n    url: rtsp://x/\n'), env: {} }))
+      .message,
+    /streams/,
+  );
+  t.match(
+    errorOf(() =>
+      loadConfig({ file: yamlFile('streams:\n  yard:\n    url: rtsp://x/\n    transprt: udp\n'), env: {} }),
+    ).message,
+    /streams\.yard\.transprt .*unknown key/,
+  );
+});

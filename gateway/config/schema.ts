@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RTSP_TRANSPORTS } from './runtime-state.ts';
 import { ListenAddrError } from './errors.ts';
 import { parseListenAddr, type ListenAddr } from './listen-addr.ts';
 
@@ -108,6 +109,24 @@ export const configSchema = z
       .object({ enabled: z.boolean().default(true) })
       .strict()
       .prefault({}),
+    /**
+     * Cameras, by stream name (the name viewers use in /whep/{name}). Public interface (issue 5):
+     * `streams: { name: { url, transport, onDemand } }`.
+     */
+    streams: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'stream names are 1-64 characters of A-Z a-z 0-9 _ -'),
+        z
+          .object({
+            url: z.string().regex(/^rtsps?:\/\/[^\s]+$/, 'must be an rtsp:// or rtsps:// URL'),
+            /** RTP over TCP interleaved (default: reliable through NAT and Wi-Fi), UDP, or UDP falling back to TCP. */
+            transport: z.enum(RTSP_TRANSPORTS).default('tcp'),
+            /** Connect on the first viewer, disconnect some seconds after the last. */
+            onDemand: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .default({}),
   })
   .strict();
 

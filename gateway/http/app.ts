@@ -30,6 +30,10 @@ export interface StreamSummary {
   /** Bits per second over the last seconds. */
   readonly bitrate: number;
   readonly viewers: number;
+  /** Source state: starting, online, offline, retrying. */
+  readonly state?: string;
+  /** Why the source is not online (never contains credentials). */
+  readonly reason?: string;
 }
 
 /**

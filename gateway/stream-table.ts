@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import type { Clock } from './webrtc/transport/index.ts';
+import { DemoSource, StreamHub } from './media/index.ts';
+import { RtspSource, maskUrl, type SourceState } from './ingest-rtsp/index.ts';
+import type { RtspTransport } from './config/index.ts';
+import type { StreamSummary } from './http/index.ts';
+
+/** Where a stream's media comes from; the origin decides who may change it. */
+export type StreamOrigin = 'builtin' | 'config' | 'runtime' | 'whip';
+
+/** A stream's source state as the API, gRPC and events report it. */
+export interface SourceStatus {
+  readonly state: 'starting' | 'online' | 'offline' | 'retrying';
+  readonly reason: string;
+}
+
+interface Entry {
+  readonly hub: StreamHub;
+  readonly origin: StreamOrigin;
+  status: SourceStatus;
+  close(): void | Promise<void>;
+}
+
+export interface StreamTableOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Called on every source state change (stream online/offline/retrying events). */
+  readonly onStatus?: (name: string, status: SourceStatus) => void;
+}
+
+function statusOf(s: SourceState): SourceStatus {
+  switch (s.status) {
+    case 'connecting':
+      return { state: 'starting', reason: `connecting (attempt ${s.attempt}, ${s.transport})` };
+    case 'live':
+      return { state: 'online', reason: '' };
+    case 'retrying':
+      return {
+        state: 'retrying',
+        reason: `${s.code}: ${s.reason}; retry in ${Math.round(s.retryInMs / 1000)} s`,
+      };
+    default:
+      return { state: 'offline', reason: s.status };
+  }
+}
+
+/**
+ * The node's streams: one stream hub each, and the source feeding it — the built-in demo, an RTSP
+ * camera (from the config file or added at runtime), or a WHIP publisher. Viewers find hubs here;
+ * a camera's reconnects never replace its hub, so viewers stay connected across them.
+ */
+export class StreamTable {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly opts: StreamTableOptions) {}
+
+  hub(name: string): StreamHub | undefined {
+    return this.entries.get(name)?.hub;
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  status(name: string): (SourceStatus & { origin: StreamOrigin }) | undefined {
+    const e = this.entries.get(name);
+    return e ? { ...e.status, origin: e.origin } : undefined;
+  }
+
+  /** The built-in looped demo clip with live timestamps. */
+  async addDemo(name = 'demo'): Promise<void> {
+    const hub = new StreamHub({ name, clock: this.opts.clock });
+    const demo = await DemoSource.open({ clock: this.opts.clock });
+    demo.onFrame((f) => hub.pushFrame(f));
+    demo.start();
+    this.entries.set(name, {
+      hub,
+      origin: 'builtin',
+      status: { state: 'online', reason: '' },
+      close: () => demo.close(),
+    });
+  }
+
+  /** An RTSP camera: connects at once and reconnects with backoff; its frames go to the stream's hub. */
+  addRtsp(name: string, url: string, transport: RtspTransport, origin: 'config' | 'runtime'): void {
+    const hub = new StreamHub({ name, clock: this.opts.clock });
+    const log = this.opts.logger.child({ stream: name, camera: maskUrl(url) });
+    const source = new RtspSource({
+      url,
+      ...(transport === 'auto' ? {} : { transport }),
+      clock: this.opts.clock,
+      logger: log,
+    });
+    const entry: Entry = {
+      hub,
+      origin,
+      status: { state: 'starting', reason: 'connecting' },
+      close: () => source.close(),
+    };
+    source.on('frame', (_track, frame) => hub.pushFrame(frame));
+    // A new RTSP session restarts the camera's RTP clock: the hub keeps viewers' timeline continuous.
+    source.on('tracks', () => hub.sourceRestarted());
+    source.on('state', (s) => {
+      entry.status = statusOf(s);
+      this.opts.onStatus?.(name, entry.status);
+      if (s.status === 'retrying') log.warn({ code: s.code, retryInMs: s.retryInMs }, 'camera retrying');
+      else if (s.status === 'live') log.info({ transport: s.transport }, 'camera live');
+    });
+    this.entries.set(name, entry);
+    source.connect();
+  }
+
+  /**
+   * A WHIP publisher's stream: the hub is created on first publish and kept after the publisher
+   * leaves (viewers keep their sessions). Returns undefined when the name has another source.
+   */
+  claimForPublish(name: string): StreamHub | undefined {
+    const e = this.entries.get(name);
+    if (e && (e.origin !== 'whip' || e.status.state === 'online')) return undefined;
+    const hub = e?.hub ?? new StreamHub({ name, clock: this.opts.clock });
+    this.entries.set(name, { hub, origin: 'whip', status: { state: 'online', reason: '' }, close: () => {} });
+    this.opts.onStatus?.(name, { state: 'online', reason: '' });
+    return hub;
+  }
+
+  releasePublish(name: string): void {
+    const e = this.entries.get(name);
+    if (!e || e.origin !== 'whip') return;
+    e.status = { state: 'offline', reason: 'publisher left' };
+    this.opts.onStatus?.(name, e.status);
+  }
+
+  /** Stops a stream's source and its hub (viewers' sessions end with it). */
+  async remove(name: string): Promise<boolean> {
+    const e = this.entries.get(name);
+    if (!e) return false;
+    this.entries.delete(name);
+    e.hub.close();
+    await e.close();
+    return true;
+  }
+
+  summaries(): StreamSummary[] {
+    return [...this.entries.values()].map((e) => ({
+      ...e.hub.info,
+      state: e.status.state,
+      reason: e.status.reason,
+    }));
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((n) => this.remove(n)));
+  }
+}
