@@ -9,6 +9,7 @@ import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
 import { routeKey } from './webrtc/ice/index.ts';
 import { generateCertificate } from './webrtc/dtls/index.ts';
 import { StreamTable } from './stream-table.ts';
+import { openFleetControl, type FleetControl } from './fleet-control.ts';
 import { VERSION } from './version.ts';
 
 /** A running gateway: its bound addresses and how to stop it. */
@@ -81,7 +82,13 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       commonName: `edge-gateway ${nodeId}`,
       validDays: 365,
     });
-    const streams = new StreamTable({ clock: systemClock, logger });
+    // The control plane's registries see the streams and viewers as they change (events, gRPC).
+    const events: { fleet?: FleetControl } = {};
+    const streams = new StreamTable({
+      clock: systemClock,
+      logger,
+      onStatus: (name, st) => events.fleet?.onStreamStatus(name, st),
+    });
     closers.push(() => streams.closeAll());
     if (config.demo.enabled) await streams.addDemo('demo');
     for (const [name, cam] of Object.entries(config.streams))
@@ -93,7 +100,13 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       hostCandidates: ips.map((ip) => addr(ip, udp.localAddr.port)),
       logger,
     };
-    const whep = new WhepSessions({ ...peers, stream: (name) => streams.hub(name) });
+    const whep = new WhepSessions({
+      ...peers,
+      stream: (name) => streams.hub(name),
+      onViewer: (event, session) => events.fleet?.onViewer(event, session),
+    });
+    const fleet = await openFleetControl({ config, table: streams, whep: () => whep, logger });
+    events.fleet = fleet;
     closers.push(() => whep.closeAll());
     // WHIP publishers get a hub on demand; it stays after they leave, so viewers keep their sessions.
     const whip = new WhipSessions({
@@ -113,9 +126,12 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         version: VERSION,
         nodeId,
         addresses,
-        capabilities: [],
+        capabilities: ['whep', 'whip', 'rtsp_ingest', 'h264'],
       })),
       logger,
+      streams: fleet.streams,
+      sessions: fleet.sessions,
+      events: fleet.events,
     });
     addresses.grpc = control.address;
     closers.push(() => control.close());

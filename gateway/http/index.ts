@@ -1,6 +1,7 @@
 export { createHttpApp, type HttpDeps, type StreamSummary } from './app.ts';
 export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
-export { mountWhep, mountWhip, type WhepBackend } from './whep.ts';
+export { mountWhep, mountWhip, type WhepBackend, type SdpEndpointOptions } from './whep.ts';
+export { bearerAuth } from './bearer-auth.ts';
 export {
   WhipSessions,
   StreamBusyError,
@@ -11,5 +12,7 @@ export {
   WhepSessions,
   StreamNotFoundError,
   SessionLimitError,
+  type WhepSession,
+  type SentTrack,
   type WhepSessionsOptions,
 } from './whep-sessions.ts';

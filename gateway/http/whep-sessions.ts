@@ -3,6 +3,8 @@ import { RtpSender, type PeerConnection } from '../webrtc/peer/index.ts';
 import type { HubViewer, MediaPacket, StreamHub } from '../media/index.ts';
 import {
   answerDirection,
+  noCommonCodec,
+  parseRemoteDescription,
   pickAudio,
   pickH264,
   type MediaSection,
@@ -32,6 +34,13 @@ export class SessionLimitError extends Error {
 export interface WhepSessionsOptions extends PeerFactoryOptions {
   /** The stream hub of that name, if the stream exists. */
   stream(name: string): StreamHub | undefined;
+  /**
+   * The H.264 `profile-level-id` the stream really is (from its SPS: the demo clip's, a publisher's
+   * negotiated one), answered to viewers; undefined when not known yet.
+   */
+  streamProfileLevelId?(name: string): string | undefined;
+  /** A viewer joined (its peer connected) or left; for the control plane's events. */
+  onViewer?(event: 'joined' | 'left', session: WhepSession): void;
   readonly maxSessions?: number;
   readonly iceServers?: ReturnType<WhepBackend['iceServers']>;
 }
@@ -52,15 +61,21 @@ export interface WhepSession {
   readonly tracks: ReadonlyMap<'video' | 'audio', SentTrack>;
   readonly senders: Map<'video' | 'audio', RtpSender>;
   viewer: HubViewer | undefined;
+  readonly startedAt: Date;
 }
 
-/** What the gateway answers for each offered m-line: it sends H.264 video and Opus/PCMU/PCMA audio. */
-function decideViewer(section: MediaSection): SectionAnswer | undefined {
+const AUDIO = ['opus', 'PCMU', 'PCMA'] as const;
+
+/**
+ * What the gateway answers for each offered m-line: it sends H.264 video (packetization-mode 1, the
+ * stream's profile-level-id, see pickH264) and Opus/PCMU/PCMA audio.
+ */
+function decideViewer(section: MediaSection, profileLevelId: string | undefined): SectionAnswer | undefined {
   const codec =
     section.kind === 'video'
-      ? pickH264(section)
+      ? pickH264(section, profileLevelId)
       : section.kind === 'audio'
-        ? pickAudio(section, ['opus', 'PCMU', 'PCMA'])
+        ? pickAudio(section, AUDIO)
         : undefined;
   if (!codec) return undefined;
   return {
@@ -83,6 +98,17 @@ export class WhepSessions implements WhepBackend {
     return this.sessions.size;
   }
 
+  /** Every live session (the control plane lists them). */
+  list(): WhepSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /** Ends a session by id alone (the control plane's CloseSession). */
+  close(id: string): boolean {
+    const s = this.sessions.get(id);
+    return s ? this.sessions.delete(s.stream, id) : false;
+  }
+
   /** A session by id (the API and tests read its state). */
   get(id: string): WhepSession | undefined {
     return this.sessions.get(id);
@@ -93,13 +119,25 @@ export class WhepSessions implements WhepBackend {
     if (!hub) throw new StreamNotFoundError(stream);
     const limit = this.opts.maxSessions ?? 500;
     if (this.sessions.size >= limit) throw new SessionLimitError(limit);
+    const profileLevelId = this.opts.streamProfileLevelId?.(stream);
+    // Negotiate before opening anything: a bad offer (SdpError with the parser's reason) or one that
+    // shares no video codec with the stream is refused (400) without a peer or a mux endpoint.
+    const parsed = parseRemoteDescription(offer);
+    const video = parsed.media.filter((m) => m.kind === 'video' && m.port !== 0);
+    const audio = parsed.media.filter((m) => m.kind === 'audio' && m.port !== 0);
+    const anyVideo = video.some((m) => decideViewer(m, profileLevelId));
+    const anyAudio = audio.some((m) => decideViewer(m, profileLevelId));
+    if ((video.length > 0 && !anyVideo) || (!anyVideo && !anyAudio)) {
+      const h264 = `H264 packetization-mode=1 that decodes profile-level-id=${profileLevelId ?? '42e01f'}`;
+      throw noCommonCodec(parsed, video.length > 0 ? h264 : `${h264}, or ${AUDIO.join('/')} audio`);
+    }
     const { id, pc } = newPeerSession(this.opts);
     const tracks = new Map<'video' | 'audio', SentTrack>();
     const answer = pc.acceptOffer(offer, (section) => {
       const kind = section.kind;
       // One track of each kind per viewer (BUNDLE, RFC 9143): extra sections of a kind are rejected.
       if ((kind !== 'video' && kind !== 'audio') || tracks.has(kind)) return undefined;
-      const a = decideViewer(section);
+      const a = decideViewer(section, profileLevelId);
       const codec = a?.codecs[0];
       if (!a || !codec) return undefined;
       // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.
@@ -110,11 +148,23 @@ export class WhepSessions implements WhepBackend {
         send: { ssrc, cname: `edgegw-${id.slice(0, 8)}`, streamId: stream, trackId: `${stream}-${kind}` },
       };
     });
-    const session: WhepSession = { id, stream, pc, tracks, senders: new Map(), viewer: undefined };
+    const session: WhepSession = {
+      id,
+      stream,
+      pc,
+      tracks,
+      senders: new Map(),
+      viewer: undefined,
+      startedAt: new Date(),
+    };
     this.sessions.add(id, session);
     pc.onConnectionStateChange((s) => {
-      if (s === 'connected' && !session.viewer) this.attach(session, hub);
+      if (s === 'connected' && !session.viewer) {
+        this.attach(session, hub);
+        this.opts.onViewer?.('joined', session);
+      }
       if (s === 'failed' || s === 'closed') {
+        if (session.viewer) this.opts.onViewer?.('left', session);
         session.viewer?.close();
         if (s === 'failed') pc.close();
       }
