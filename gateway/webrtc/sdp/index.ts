@@ -9,10 +9,17 @@ export type {
 export { parseRemoteDescription } from './parse.ts';
 export { createAnswer, type AnswerParams, type SectionAnswer } from './answer.ts';
 export {
-  h264Profile,
-  acceptsConstrainedBaseline,
   answerDirection,
   pickH264,
+  pickH264ToReceive,
   pickAudio,
+  describeOffered,
+  noCommonCodec,
 } from './negotiate.ts';
+export {
+  parseH264ProfileLevelId,
+  h264Decodes,
+  type H264ProfileLevel,
+  type H264ProfileName,
+} from './h264-profile-level.ts';
 export { SdpError, type SdpErrorCode } from './errors.ts';
