@@ -18,6 +18,10 @@ export interface HttpDeps {
   readonly whep?: WhepBackend;
   /** Publisher sessions for WHIP; without it the WHIP routes are not mounted. */
   readonly whip?: WhepBackend;
+  /** Bearer token WHEP's POST/PATCH/DELETE require (`http.whepToken`); unset: open. */
+  readonly whepToken?: string | undefined;
+  /** Bearer token WHIP's POST/PATCH/DELETE require (`http.whipToken`); unset: open. */
+  readonly whipToken?: string | undefined;
   /** The streams for `GET /api/streams` (name, codecs, size, bitrate, viewers). */
   streams?(): readonly StreamSummary[];
 }
@@ -55,8 +59,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const text = await deps.metrics();
     return c.body(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
-  if (deps.whep) mountWhep(app, deps.whep);
-  if (deps.whip) mountWhip(app, deps.whip);
+  if (deps.whep) mountWhep(app, deps.whep, { token: deps.whepToken });
+  if (deps.whip) mountWhip(app, deps.whip, { token: deps.whipToken });
   app.use('/api/*', cors({ origin: '*' }));
   app.get('/api/streams', (c) => c.json({ streams: deps.streams?.() ?? [] }));
   app.get('/', (c) => c.html(playerPage({ version: deps.version, nodeId: deps.nodeId })));

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { bearerAuth } from './bearer-auth.ts';
 
 /** An error from the backend that the HTTP layer maps by its stable `code`. */
 interface CodedError {
@@ -25,6 +26,23 @@ export interface WhepBackend {
   iceServers(): readonly { urls: string; username?: string; credential?: string }[];
 }
 
+/** Options of one WHEP or WHIP endpoint. */
+export interface SdpEndpointOptions {
+  /**
+   * When set, `POST`, `PATCH` and `DELETE` need `Authorization: Bearer <token>` (WHEP §4.5, RFC 9725
+   * §4.5; RFC 6750); `OPTIONS` stays open for CORS preflight. Wrong or missing: 401.
+   */
+  readonly token?: string | undefined;
+}
+
+/*
+ * Status codes. An offer that is not a usable session description is 400 with the parser's reason.
+ * An offer that is fine but shares no codec with the stream is 400 too (`SDP_NO_COMMON_CODEC`,
+ * naming what was offered), not 406: 406 is proactive content negotiation on Accept* headers (RFC 9110
+ * §15.5.7), which a WHEP/WHIP client does not send, and neither WHEP nor RFC 9725 assigns a code to a
+ * failed SDP negotiation. An unknown stream is 404, a stream with a source already 409 (WHIP), the
+ * node at its session limit 503.
+ */
 const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 503> = {
   STREAM_NOT_FOUND: 404,
   STREAM_BUSY: 409,
@@ -58,29 +76,36 @@ function problem(c: Context, status: 400 | 404 | 409 | 415 | 500 | 503, detail: 
  * `application/trickle-ice-sdpfrag` trickles candidates (RFC 8840); `OPTIONS` answers CORS preflight
  * and lists ICE servers in `Link` headers. CORS is open: players live on other origins.
  */
-export function mountWhep(app: Hono, backend: WhepBackend): void {
-  mountSdpResource(app, '/whep', backend);
+export function mountWhep(app: Hono, backend: WhepBackend, opts: SdpEndpointOptions = {}): void {
+  mountSdpResource(app, '/whep', backend, opts);
 }
 
 /**
  * WHIP (RFC 9725): `POST /whip/{stream}` with a publisher's SDP offer → 201 with the answer and a
  * session `Location`; `DELETE` ends the publication. Same shape as WHEP, so the same routes serve it.
  */
-export function mountWhip(app: Hono, backend: WhepBackend): void {
-  mountSdpResource(app, '/whip', backend);
+export function mountWhip(app: Hono, backend: WhepBackend, opts: SdpEndpointOptions = {}): void {
+  mountSdpResource(app, '/whip', backend, opts);
 }
 
-function mountSdpResource(app: Hono, prefix: '/whep' | '/whip', backend: WhepBackend): void {
+function mountSdpResource(
+  app: Hono,
+  prefix: '/whep' | '/whip',
+  backend: WhepBackend,
+  opts: SdpEndpointOptions,
+): void {
   app.use(
     `${prefix}/*`,
     cors({
       origin: '*',
       allowMethods: ['POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization', 'If-Match'],
-      exposeHeaders: ['Location', 'ETag', 'Link', 'Accept-Post', 'Accept-Patch'],
+      exposeHeaders: ['Location', 'ETag', 'Link', 'Accept-Post', 'Accept-Patch', 'WWW-Authenticate'],
       maxAge: 600,
     }),
   );
+  // After CORS, so a 401 still carries Access-Control-Allow-Origin and the player can read it.
+  if (opts.token !== undefined) app.use(`${prefix}/*`, bearerAuth(opts.token, ['POST', 'PATCH', 'DELETE']));
   app.options(`${prefix}/:stream`, (c) => {
     const link = linkHeader(backend.iceServers());
     c.header('Accept-Post', 'application/sdp');

@@ -2,7 +2,14 @@ import { randomInt } from 'node:crypto';
 import type { PeerConnection } from '../webrtc/peer/index.ts';
 import { H264Depacketizer, decodeRtp } from '../webrtc/rtp/index.ts';
 import { serializeRtcp } from '../webrtc/rtcp/index.ts';
-import { answerDirection, type MediaSection, type SectionAnswer } from '../webrtc/sdp/index.ts';
+import {
+  answerDirection,
+  noCommonCodec,
+  parseRemoteDescription,
+  pickH264ToReceive,
+  type MediaSection,
+  type SectionAnswer,
+} from '../webrtc/sdp/index.ts';
 import type { StreamHub } from '../media/index.ts';
 import type { WhepBackend } from './whep.ts';
 import { newPeerSession, PeerSessions, type PeerFactoryOptions } from './peer-sessions.ts';
@@ -35,14 +42,17 @@ interface Publisher {
   readonly stream: string;
   readonly pc: PeerConnection;
   videoPt: number | undefined;
+  /** The negotiated H.264 profile-level-id: what the publisher sends, so what viewers are answered. */
+  profileLevelId: string | undefined;
 }
 
-/** The gateway receives H.264 video, packetization-mode 1 (what it can relay to every browser). */
+/**
+ * The gateway receives H.264 video, packetization-mode 1, in the most widely decodable profile on
+ * offer (Constrained Baseline first): viewers get the publisher's bitstream as is.
+ */
 function decidePublisher(section: MediaSection): SectionAnswer | undefined {
   if (section.kind !== 'video') return undefined;
-  const codec = section.codecs.find(
-    (c) => c.name.toLowerCase() === 'h264' && (c.fmtp['packetization-mode'] ?? '0') === '1',
-  );
+  const codec = pickH264ToReceive(section);
   if (!codec) return undefined;
   return {
     codecs: [codec],
@@ -67,16 +77,22 @@ export class WhipSessions implements WhepBackend {
   }
 
   async createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }> {
+    // A bad offer (the parser's reason) or one without H.264 mode 1 is refused before anything opens.
+    const parsed = parseRemoteDescription(offer);
+    if (!parsed.media.some((m) => m.port !== 0 && decidePublisher(m))) {
+      throw noCommonCodec(parsed, 'H264 packetization-mode=1 video');
+    }
     const hub = this.opts.targets.claim(stream);
     if (!hub) throw new StreamBusyError(stream);
     const { id, pc } = newPeerSession(this.opts);
-    const pub: Publisher = { id, stream, pc, videoPt: undefined };
+    const pub: Publisher = { id, stream, pc, videoPt: undefined, profileLevelId: undefined };
     let answer: string;
     try {
       answer = pc.acceptOffer(offer, (section) => {
         if (pub.videoPt !== undefined) return undefined;
         const a = decidePublisher(section);
         pub.videoPt = a?.codecs[0]?.payloadType;
+        pub.profileLevelId = a?.codecs[0]?.fmtp['profile-level-id']?.toLowerCase();
         return a;
       });
     } catch (err) {
@@ -144,6 +160,15 @@ export class WhipSessions implements WhepBackend {
       }
     });
     hub.setKeyframeRequester(requestKeyframe);
+  }
+
+  /**
+   * The H.264 profile-level-id the live publisher of `stream` negotiated (what it sends), for WHEP
+   * answers; undefined when nobody publishes it.
+   */
+  profileLevelId(stream: string): string | undefined {
+    for (const p of this.sessions.values()) if (p.stream === stream) return p.profileLevelId;
+    return undefined;
   }
 
   deleteSession(stream: string, id: string): boolean {
