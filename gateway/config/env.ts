@@ -5,6 +5,8 @@
 export const ENV_KEYS = {
   EDGEGW_NODE_ID: { key: 'nodeId', kind: 'string' },
   EDGEGW_HTTP_ADDR: { key: 'http.addr', kind: 'string' },
+  EDGEGW_WHEP_TOKEN: { key: 'http.whepToken', kind: 'string' },
+  EDGEGW_WHIP_TOKEN: { key: 'http.whipToken', kind: 'string' },
   EDGEGW_GRPC_ADDR: { key: 'grpc.addr', kind: 'string' },
   EDGEGW_GRPC_TOKEN: { key: 'grpc.token', kind: 'string' },
   EDGEGW_GRPC_TOKEN_FILE: { key: 'grpc.tokenFile', kind: 'string' },

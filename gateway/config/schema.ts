@@ -38,7 +38,13 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -')
       .optional(),
     http: z
-      .object({ addr: listenAddr.prefault('0.0.0.0:8080') })
+      .object({
+        addr: listenAddr.prefault('0.0.0.0:8080'),
+        /** Bearer token WHEP's POST/PATCH/DELETE must carry (`Authorization: Bearer <token>`); unset: open. */
+        whepToken: secret.optional(),
+        /** Bearer token WHIP's POST/PATCH/DELETE must carry; unset: anyone may publish. */
+        whipToken: secret.optional(),
+      })
       .strict()
       .prefault({}),
     grpc: z
