@@ -103,6 +103,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const whep = new WhepSessions({
       ...peers,
       stream: (name) => streams.hub(name),
+      // What a WHIP publisher negotiated; other sources' profiles are not exposed yet (pickH264 falls back).
+      streamProfileLevelId: (name) => whip.profileLevelId(name),
       onViewer: (event, session) => events.fleet?.onViewer(event, session),
     });
     const fleet = await openFleetControl({ config, table: streams, whep: () => whep, logger });
@@ -144,6 +146,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       nodeId,
       whep,
       whip,
+      whepToken: config.http.whepToken,
+      whipToken: config.http.whipToken,
       streams: () => streams.summaries(),
     });
     const http = await startHttpServer(app, config.http.addr.host, config.http.addr.port);
