@@ -91,8 +91,9 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     });
     closers.push(() => streams.closeAll());
     if (config.demo.enabled) await streams.addDemo('demo');
-    for (const [name, cam] of Object.entries(config.streams))
-      streams.addRtsp(name, cam.url, cam.transport, 'config');
+    for (const [name, cam] of Object.entries(config.streams)) {
+      streams.addRtsp(name, cam.url, cam.transport, 'config', { onDemand: cam.onDemand });
+    }
     const peers = {
       clock: systemClock,
       mux,

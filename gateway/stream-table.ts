@@ -81,33 +81,71 @@ export class StreamTable {
     });
   }
 
-  /** An RTSP camera: connects at once and reconnects with backoff; its frames go to the stream's hub. */
-  addRtsp(name: string, url: string, transport: RtspTransport, origin: 'config' | 'runtime'): void {
+  /**
+   * An RTSP camera; its frames go to the stream's hub, and it reconnects with backoff. With
+   * `onDemand` it connects on the first viewer and disconnects `idleMs` after the last one leaves
+   * (cameras that allow few sessions, metered links); otherwise it connects at once.
+   */
+  addRtsp(
+    name: string,
+    url: string,
+    transport: RtspTransport,
+    origin: 'config' | 'runtime',
+    opts: { onDemand?: boolean; idleMs?: number } = {},
+  ): void {
     const hub = new StreamHub({ name, clock: this.opts.clock });
     const log = this.opts.logger.child({ stream: name, camera: maskUrl(url) });
-    const source = new RtspSource({
-      url,
-      ...(transport === 'auto' ? {} : { transport }),
-      clock: this.opts.clock,
-      logger: log,
-    });
+    let source: RtspSource | undefined;
     const entry: Entry = {
       hub,
       origin,
       status: { state: 'starting', reason: 'connecting' },
-      close: () => source.close(),
+      close: () => source?.close(),
     };
-    source.on('frame', (_track, frame) => hub.pushFrame(frame));
-    // A new RTSP session restarts the camera's RTP clock: the hub keeps viewers' timeline continuous.
-    source.on('tracks', () => hub.sourceRestarted());
-    source.on('state', (s) => {
-      entry.status = statusOf(s);
-      this.opts.onStatus?.(name, entry.status);
-      if (s.status === 'retrying') log.warn({ code: s.code, retryInMs: s.retryInMs }, 'camera retrying');
-      else if (s.status === 'live') log.info({ transport: s.transport }, 'camera live');
-    });
+    const setStatus = (st: SourceStatus) => {
+      entry.status = st;
+      this.opts.onStatus?.(name, st);
+    };
+    const start = () => {
+      const s = new RtspSource({
+        url,
+        ...(transport === 'auto' ? {} : { transport }),
+        clock: this.opts.clock,
+        logger: log,
+      });
+      s.on('frame', (_track, frame) => hub.pushFrame(frame));
+      // A new RTSP session restarts the camera's RTP clock: the hub keeps viewers' timeline continuous.
+      s.on('tracks', () => hub.sourceRestarted());
+      s.on('state', (st) => {
+        if (source !== s) return;
+        setStatus(statusOf(st));
+        if (st.status === 'retrying') log.warn({ code: st.code, retryInMs: st.retryInMs }, 'camera retrying');
+        else if (st.status === 'live') log.info({ transport: st.transport }, 'camera live');
+      });
+      source = s;
+      s.connect();
+    };
     this.entries.set(name, entry);
-    source.connect();
+    if (!opts.onDemand) {
+      start();
+      return;
+    }
+    setStatus({ state: 'offline', reason: 'on demand: waiting for a viewer' });
+    let idle: { cancel(): void } | undefined;
+    hub.setViewerListener((count) => {
+      idle?.cancel();
+      idle = undefined;
+      if (count > 0 && !source) start();
+      else if (count === 0 && source) {
+        idle = this.opts.clock.setTimer(opts.idleMs ?? 10_000, () => {
+          const s = source;
+          source = undefined;
+          void s?.close();
+          log.info({}, 'on demand: no viewers, camera disconnected');
+          setStatus({ state: 'offline', reason: 'on demand: no viewers' });
+        });
+      }
+    });
   }
 
   /**

@@ -73,3 +73,39 @@ t.test('camera → gateway → Chromium: size, fps, quick first frame, survives 
   t.ok(resumedMs < 3000, 'within 3 s of the camera’s return');
   t.equal(await page.evaluate('window.pc.connectionState'), 'connected', 'no new WHEP session');
 });
+
+t.test(
+  'onDemand: the camera connects on the first viewer and disconnects after the last leaves',
+  async (t) => {
+    const cam = await startRtspCamera(t, { gopSeconds: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'edgegw-rtsp-ondemand-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, `streams:\n  gate:\n    url: ${cam.mountUrl('/cam-video')}\n    onDemand: true\n`);
+    const gw = await startGatewayProcess(t, { env: { EDGEGW_CONFIG: file, EDGEGW_DEMO: '0' } });
+    const state = async () =>
+      (
+        (await (await fetch(`${gw.http}/api/streams`)).json()) as {
+          streams: { state: string; reason: string }[];
+        }
+      ).streams[0];
+    await new Promise((r) => setTimeout(r, 1000));
+    t.match(
+      await state(),
+      { state: 'offline', reason: /waiting for a viewer/ },
+      'no viewer, no camera connection',
+    );
+    t.notOk(gw.logEntries().some((e) => e.msg === 'camera live'));
+
+    const site = await serveStatic(t, { '/': PLAYER });
+    const page = await browser.newPage(t);
+    await page.goto(site.url('/'));
+    await page.evaluate(`window.play(${JSON.stringify(`${gw.http}/whep/gate`)})`);
+    const { ms } = await waitForVideoFrames(page, { minFramesDecoded: 5, timeoutMs: 15_000 });
+    t.comment(`on-demand camera: 5 frames decoded ${Math.round(ms)} ms after the viewer's offer`);
+    t.equal((await state())?.state, 'online');
+    await page.evaluate('window.pc.close()'); // DTLS close_notify: the gateway sees the viewer leave
+    const closed = await gw.waitForLog((e) => e.msg === 'on demand: no viewers, camera disconnected', 20_000);
+    t.ok(closed, 'disconnected after the idle time');
+    t.match(await state(), { state: 'offline', reason: /no viewers/ });
+  },
+);

@@ -146,6 +146,7 @@ export class StreamHub {
   private rateWindow = { start: 0, bytes: 0, bps: 0 };
   private closed = false;
   private keyframeRequester: (() => void) | undefined;
+  private viewerListener: ((count: number) => void) | undefined;
   /** Packets of the frame being packetized (reused array). */
   private readonly batch: MediaPacket[] = [];
   private batchKind: Kind = 'video';
@@ -211,6 +212,11 @@ export class StreamHub {
     this.keyframeRequester = fn;
   }
 
+  /** Called with the viewer count whenever a viewer joins or leaves (on-demand sources start and stop on it). */
+  setViewerListener(fn: ((count: number) => void) | undefined): void {
+    this.viewerListener = fn;
+  }
+
   /** The source restarted (a camera reconnect): the next timestamps continue the stream's. */
   sourceRestarted(): void {
     if (this.videoTrack) this.videoTrack.rebase = true;
@@ -232,6 +238,7 @@ export class StreamHub {
   addViewer(sink: ViewerSink, opts: { kinds?: readonly Kind[] } = {}): HubViewer {
     const state: ViewerState = { sink, kinds: new Set(opts.kinds ?? ['video', 'audio']), skipping: false };
     this.viewers.add(state);
+    this.viewerListener?.(this.viewers.size);
     if (state.kinds.has('video')) {
       const gop = this.gop.snapshot();
       if (gop.length === 0) this.keyframeRequester?.();
@@ -245,7 +252,9 @@ export class StreamHub {
     return {
       nack: (kind, seqs) => this.nack(state, kind, seqs),
       requestKeyframe: () => this.requestKeyframe(state),
-      close: () => void this.viewers.delete(state),
+      close: () => {
+        if (this.viewers.delete(state)) this.viewerListener?.(this.viewers.size);
+      },
     };
   }
 
