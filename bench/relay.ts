@@ -1,0 +1,413 @@
+/**
+ * The relay's cost per viewer: one 720p30 2.5 Mbit/s H.264 stream relayed by OUR gateway stack
+ * (StreamHub → WhepSessions → PeerConnection/RtpSender → UdpMux, real WHEP over HTTP, ICE-lite,
+ * DTLS, SRTP) to N viewers, and by a werift-based relay (RTCPeerConnection per viewer, same hub, same
+ * WHEP routes) to M viewers, measured in the same run. Viewers run in another process
+ * (bench/relay/viewers.ts, our own stack as the client) so their CPU is not the relay's.
+ *
+ *   npm run bench:relay                 (node --expose-gc --import tsx bench/relay.ts)
+ *   node --expose-gc --import tsx bench/relay.ts --viewers 200 --werift-viewers 40 --seconds 20
+ *   flags: --viewers N (ours, default 50) --werift-viewers M (default 20) --seconds S (default 10)
+ *          --no-unprotect (viewers only count packets) --legs ours,werift
+ *
+ * Figures (CPU = process.cpuUsage of the relay process over the steady window; "marginal" subtracts
+ * the same process's CPU with the hub running and no viewer; memory = RSS delta after GC / viewers;
+ * latency = frame into the hub → each viewer's SRTP packet reaching socket.send, see
+ * bench/relay/send-probe.ts). Not a test: it asserts nothing and never gates CI.
+ *
+ * FIGURES: see the bottom of this comment block, filled in from a run on this 2-core machine.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DemoSource, StreamHub, parseH264Clip } from '../gateway/media/index.ts';
+import { addr, systemClock, udpNet, UdpMux } from '../gateway/webrtc/transport/index.ts';
+import { routeKey } from '../gateway/webrtc/ice/index.ts';
+import { generateCertificate } from '../gateway/webrtc/dtls/index.ts';
+import {
+  createHttpApp,
+  startHttpServer,
+  WhepSessions,
+  type HttpServer,
+  type WhepBackend,
+  type WhepSession,
+} from '../gateway/http/index.ts';
+import type { RtpSender } from '../gateway/webrtc/peer/index.ts';
+import { SendProbe } from './relay/send-probe.ts';
+import { WeriftRelay } from './relay/werift-relay.ts';
+import type { FromViewers, ToViewers, ViewerStats } from './relay/viewers.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    viewers: { type: 'string', default: '50' },
+    'werift-viewers': { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '10' },
+    'no-unprotect': { type: 'boolean', default: false },
+    legs: { type: 'string', default: 'ours,werift' },
+  },
+});
+const N_OURS = Number(args.viewers);
+const N_WERIFT = Number(args['werift-viewers']);
+const SECONDS = Number(args.seconds);
+const UNPROTECT = !args['no-unprotect'];
+const LATENCY_SECONDS = Math.max(2, Math.min(5, SECONDS / 2));
+const LEGS = new Set(args.legs.split(','));
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const silent = { debug() {}, info() {}, warn() {} };
+const MB = 1024 * 1024;
+
+function settleGc(): void {
+  if (!gc) return;
+  for (let i = 0; i < 3; i++) gc();
+}
+
+// --- the stream: a 4 s 720p30 2.5 Mbit/s clip, looped with live timestamps by the demo source ---
+const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+const clipPath = join(dir, 'out.h264');
+// prettier-ignore
+execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
+  '-t', '4', '-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '30',
+  '-bf', '0', '-x264-params', 'repeat-headers=1:aud=1', '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '2500k',
+  '-f', 'h264', clipPath]);
+
+const clip = parseH264Clip(readFileSync(clipPath));
+const auPackets = clip.accessUnits.map((au) =>
+  Math.ceil(au.reduce((n, nal) => n + nal.byteLength, 0) / 1180),
+);
+const probe = new SendProbe();
+probe.install();
+// random 0: the hub's stream timestamps equal the source's, so the probe can name each packet's frame.
+const hub = new StreamHub({ name: 'bench', clock: systemClock, random: () => 0 });
+const demo = await DemoSource.open({ clock: systemClock, path: clipPath });
+demo.onFrame((f) => {
+  probe.frameArrived(f.timestamp);
+  hub.pushFrame(f);
+});
+demo.start();
+
+// --- our gateway's pieces, wired as gateway/gateway.ts wires them ---
+const udp = await udpNet.listenUdp('127.0.0.1', 0);
+const mux = new UdpMux(udp, { routeKey });
+const certificate = await generateCertificate(systemClock);
+const whep = new WhepSessions({
+  clock: systemClock,
+  mux,
+  certificate,
+  hostCandidates: [addr('127.0.0.1', udp.localAddr.port)],
+  stream: (name) => (name === 'bench' ? hub : undefined),
+  logger: silent,
+  maxSessions: N_OURS + 16,
+});
+const oursIds: string[] = [];
+const oursBackend: WhepBackend = {
+  createSession: async (stream, offer) => {
+    const r = await whep.createSession(stream, offer);
+    oursIds.push(r.id);
+    return r;
+  },
+  deleteSession: (s, id) => whep.deleteSession(s, id),
+  patchSession: (s, id, f) => whep.patchSession(s, id, f),
+  iceServers: () => whep.iceServers(),
+};
+const werift = new WeriftRelay(hub);
+werift.onSender = (ssrc, off) => probe.addSender(ssrc, off);
+
+const httpDeps = {
+  live: () => true,
+  ready: () => ({ ready: true, reasons: [] }),
+  metrics: async () => '',
+  version: 'bench',
+  nodeId: 'bench',
+};
+const servers: HttpServer[] = [
+  await startHttpServer(createHttpApp({ ...httpDeps, whep: oursBackend }), '127.0.0.1', 0),
+  await startHttpServer(createHttpApp({ ...httpDeps, whep: werift }), '127.0.0.1', 0),
+];
+const urls = {
+  ours: `http://127.0.0.1:${servers[0]!.port}/whep/bench`,
+  werift: `http://127.0.0.1:${servers[1]!.port}/whep/bench`,
+};
+
+// --- the viewers' process ---
+const child: ChildProcess = fork(new URL('./relay/viewers.ts', import.meta.url), [], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+function ask<T extends FromViewers['type']>(
+  m: ToViewers,
+  want: T,
+): Promise<Extract<FromViewers, { type: T }>> {
+  return new Promise((resolve) => {
+    const on = (r: FromViewers) => {
+      if (r.type !== want) return;
+      child.off('message', on);
+      resolve(r as Extract<FromViewers, { type: T }>);
+    };
+    child.on('message', on);
+    child.send(m);
+  });
+}
+
+interface LegResult {
+  name: string;
+  viewers: number;
+  opened: number;
+  cpuPerViewerMs: number;
+  systemShare: number;
+  usPerPacket: number;
+  floorUsPerPacket: number;
+  pps: number;
+  marginalCpuPerViewerMs: number;
+  rssPerViewerMB: number;
+  heapPerViewerMB: number;
+  heapTotalPerViewerMB: number;
+  egressMbps: number;
+  senderMbps: number | undefined;
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  delivered: number;
+  unprotectFailed: number;
+  viewerCpuPct: number;
+}
+
+/** CPU (µs) of this process over `ms` of wall time. */
+async function cpuOver(ms: number): Promise<{ cpu: number; system: number; wall: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(ms);
+  const c = process.cpuUsage(c0);
+  return { cpu: c.user + c.system, system: c.system, wall: performance.now() - t0 };
+}
+
+/**
+ * The floor under any relay on this machine: CPU per raw `dgram.send` of a 1200-byte datagram to the
+ * same viewer sockets (first byte 0: the viewers' ICE agents drop it as bad STUN), at the same packet
+ * rate, in 10 ms bursts, with the hub still running and no session (its idle CPU subtracted).
+ * On loopback the kernel delivers into the receiving socket inside the sender's sendto, so this
+ * includes the receive side a NIC would take off the host.
+ */
+async function sendFloor(
+  ports: readonly number[],
+  pps: number,
+  ms: number,
+  idlePerMs: number,
+): Promise<number> {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const pkt = Buffer.alloc(1200);
+  const perTick = Math.max(1, Math.round((pps * ports.length) / 100));
+  let sent = 0;
+  let j = 0;
+  const timer = setInterval(() => {
+    for (let i = 0; i < perTick; i++) sock.send(pkt, ports[j++ % ports.length]!, '127.0.0.1');
+    sent += perTick;
+  }, 10);
+  const r = await cpuOver(ms);
+  clearInterval(timer);
+  sock.close();
+  return (r.cpu - idlePerMs * r.wall) / sent;
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (!cond() && performance.now() < end) await sleep(50);
+  return cond();
+}
+
+async function runLeg(name: 'ours' | 'werift', n: number): Promise<LegResult> {
+  console.log(`\n[${name}] ${n} viewers…`);
+  // Idle: the hub and source run, no viewer. Its CPU is subtracted for the marginal figure.
+  await sleep(500);
+  settleGc();
+  const idle = await cpuOver(2000);
+  const mem0 = process.memoryUsage();
+  const srtp0 = probe.srtp;
+  const before = await ask({ type: 'stats' }, 'stats');
+
+  const opened = await ask({ type: 'open', url: urls[name], count: n, unprotect: UNPROTECT }, 'opened');
+  console.log(
+    `[${name}] ${opened.ok} viewers up (${opened.failed} failed) in ${opened.ms} ms ${opened.errors.join('; ')}`,
+  );
+  let connected: () => number;
+  if (name === 'ours') {
+    await waitFor(() => oursIds.every((id) => whep.get(id)?.pc.connectionState === 'connected'), 10_000);
+    for (const id of oursIds) {
+      const s = videoSender(whep.get(id));
+      if (s) probe.addSender(s.ssrc, s.viewerTimestamp(0));
+    }
+    connected = () => oursIds.filter((id) => videoSender(whep.get(id))).length;
+  } else {
+    connected = () => [...werift.sessions.values()].filter((s) => s.viewer).length;
+    await waitFor(() => connected() >= opened.ok, 10_000);
+  }
+  const k = connected();
+  console.log(`[${name}] ${k} relay-side sessions attached to the hub; warming up 2 s`);
+  await sleep(2000);
+  settleGc();
+  const mem1 = process.memoryUsage();
+
+  // Window 1: CPU and egress (the probe only counts bytes). Window 2: latency (the probe records).
+  const v0 = await ask({ type: 'stats' }, 'stats');
+  const bytes0 = probe.bytes;
+  const srtpW0 = probe.srtp;
+  const sender0 = name === 'ours' ? senderBytes() : 0;
+  const run = await cpuOver(SECONDS * 1000);
+  const bytes = probe.bytes - bytes0;
+  const srtpW = probe.srtp - srtpW0;
+  const sender = name === 'ours' ? senderBytes() - sender0 : undefined;
+  const v1 = await ask({ type: 'stats' }, 'stats');
+  probe.startRecording();
+  await sleep(LATENCY_SECONDS * 1000);
+  probe.stopRecording();
+  const lat = probe.percentiles();
+
+  // Tear down: relay side first, then the viewers.
+  if (name === 'ours') {
+    whep.closeAll();
+    oursIds.length = 0;
+  } else await werift.closeAll();
+  await sleep(300); // what was sent has arrived
+  const after = await ask({ type: 'stats' }, 'stats');
+  const idlePerMs = idle.cpu / idle.wall;
+  const floorUs = await sendFloor(opened.ports, srtpW / (run.wall / 1000) / k, 2000, idlePerMs);
+  await ask({ type: 'close' }, 'closed');
+
+  const wallS = run.wall / 1000;
+  const perSec = (x: number) => x / wallS;
+  const diff = (a: ViewerStats, b: ViewerStats) => ({
+    failed: b.unprotectFailed - a.unprotectFailed,
+    cpu: b.cpuMicros - a.cpuMicros,
+  });
+  const d = diff(v0, v1);
+  const sentRtp = probe.srtp - srtp0; // SRTP packets handed to socket.send during the whole leg
+  return {
+    name,
+    viewers: k,
+    opened: opened.ok,
+    cpuPerViewerMs: perSec(run.cpu) / 1000 / k,
+    systemShare: run.system / run.cpu,
+    usPerPacket: run.cpu / srtpW,
+    floorUsPerPacket: floorUs,
+    pps: srtpW / wallS / k,
+    marginalCpuPerViewerMs: (perSec(run.cpu) - (idle.cpu / idle.wall) * 1000) / 1000 / k,
+    rssPerViewerMB: (mem1.rss - mem0.rss) / MB / k,
+    heapPerViewerMB: (mem1.heapUsed + mem1.external - mem0.heapUsed - mem0.external) / MB / k,
+    heapTotalPerViewerMB: (mem1.heapTotal - mem0.heapTotal) / MB / k,
+    egressMbps: (perSec(bytes) * 8) / 1e6,
+    senderMbps: sender === undefined ? undefined : (perSec(sender) * 8) / 1e6,
+    p50: lat.p50,
+    p99: lat.p99,
+    max: lat.max,
+    samples: lat.n,
+    delivered: sentRtp > 0 ? (after.rtp - before.rtp) / sentRtp : NaN,
+    unprotectFailed: d.failed,
+    viewerCpuPct: perSec(d.cpu) / 1e4,
+  };
+}
+
+/**
+ * The video RtpSender of a connected WHEP session. The session's shape is changing in the tree
+ * (`senders` on the session, or on its `link` once joined to the hub): read either.
+ */
+function videoSender(s: WhepSession | undefined): RtpSender | undefined {
+  const x = s as unknown as
+    | { link?: { senders: ReadonlyMap<string, RtpSender> }; senders?: ReadonlyMap<string, RtpSender> }
+    | undefined;
+  return x?.link?.senders.get('video') ?? x?.senders?.get('video');
+}
+
+function senderBytes(): number {
+  let b = 0;
+  for (const id of oursIds) b += videoSender(whep.get(id))?.stats.bytes ?? 0;
+  return b;
+}
+
+const results: LegResult[] = [];
+try {
+  await ask({ type: 'stats' }, 'stats'); // the child is up
+  probe.matched = 0;
+  if (LEGS.has('ours')) {
+    results.push(await runLeg('ours', N_OURS));
+    probe.matched = 0;
+  }
+  if (LEGS.has('werift')) results.push(await runLeg('werift', N_WERIFT));
+} finally {
+  child.disconnect();
+  demo.close();
+  hub.close();
+  whep.closeAll();
+  await werift.closeAll();
+  mux.close();
+  udp.close();
+  await Promise.all(servers.map((s) => s.close(100)));
+  probe.uninstall();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// --- report ---
+const hs = hub.stats;
+console.log(
+  `\nstream: ${hub.info.video?.width}x${hub.info.video?.height} H.264, ${((hs.bytes * 8) / 1e6 / (hs.frames / 30)).toFixed(2)} Mbit/s, ` +
+    `${(hs.packets / (hs.frames / 30)).toFixed(0)} packets/s; RTP packets per frame: mean ${(hs.packets / hs.frames).toFixed(1)}, ` +
+    `max ${Math.max(...auPackets)} (keyframe); CPU window ${SECONDS} s, latency window ${LATENCY_SECONDS} s; ` +
+    `viewers unprotect SRTP: ${UNPROTECT}; GC: ${gc ? 'yes' : 'no (run with --expose-gc)'}`,
+);
+const row = (label: string, f: (r: LegResult) => string) =>
+  console.log(label.padEnd(40) + results.map((r) => f(r).padStart(16)).join(''));
+row('', (r) => r.name);
+row('viewers (relay side attached)', (r) => `${r.viewers}`);
+row('CPU per viewer (ms CPU/s)', (r) => r.cpuPerViewerMs.toFixed(3));
+row('  % of a core per viewer', (r) => `${(r.cpuPerViewerMs / 10).toFixed(3)} %`);
+row('  viewers per core', (r) => (1000 / r.cpuPerViewerMs).toFixed(0));
+row('  marginal (minus idle hub) per viewer', (r) => `${(r.marginalCpuPerViewerMs / 10).toFixed(3)} %`);
+row('  marginal viewers per core', (r) => (1000 / r.marginalCpuPerViewerMs).toFixed(0));
+row('  of which kernel (system time)', (r) => `${(r.systemShare * 100).toFixed(0)} %`);
+row('  SRTP packets/s per viewer', (r) => r.pps.toFixed(0));
+row('  µs CPU per forwarded packet', (r) => r.usPerPacket.toFixed(1));
+row('  floor: raw dgram.send µs/packet', (r) => r.floorUsPerPacket.toFixed(1));
+row('  viewers/core if only the floor', (r) => (1e6 / (r.floorUsPerPacket * r.pps)).toFixed(0));
+row('RSS per viewer (MB)', (r) => r.rssPerViewerMB.toFixed(3));
+row('  heap used+external per viewer (MB)', (r) => r.heapPerViewerMB.toFixed(3));
+row('  V8 heap committed per viewer (MB)', (r) => r.heapTotalPerViewerMB.toFixed(3));
+row('egress at the socket (Mbit/s)', (r) => r.egressMbps.toFixed(1));
+row('  per viewer (Mbit/s)', (r) => (r.egressMbps / r.viewers).toFixed(2));
+row('  RtpSender stats (Mbit/s)', (r) => (r.senderMbps === undefined ? '-' : r.senderMbps.toFixed(1)));
+row('added latency p50 (ms)', (r) => r.p50.toFixed(3));
+row('added latency p99 (ms)', (r) => r.p99.toFixed(3));
+row('added latency max (ms)', (r) => r.max.toFixed(3));
+row('  latency samples', (r) => `${r.samples}`);
+row('received / sent SRTP (viewers)', (r) => `${(r.delivered * 100).toFixed(1)} %`);
+row('  unprotect failures', (r) => `${r.unprotectFailed}`);
+row('viewer process CPU (% of a core)', (r) => `${r.viewerCpuPct.toFixed(1)} %`);
+
+const ours = results.find((r) => r.name === 'ours');
+const wr = results.find((r) => r.name === 'werift');
+if (ours) {
+  const vpc = 1000 / ours.cpuPerViewerMs;
+  const check = (ok: boolean, what: string) => console.log(`${ok ? 'MET   ' : 'MISSED'} ${what}`);
+  console.log('');
+  check(
+    vpc >= 500,
+    `>= 500 viewers per core: ${vpc.toFixed(0)} (${((vpc / 500) * 100).toFixed(0)} % of target)`,
+  );
+  check(
+    ours.rssPerViewerMB <= 0.25,
+    `<= 0.25 MB per viewer: ${ours.rssPerViewerMB.toFixed(3)} MB RSS (${ours.heapPerViewerMB.toFixed(3)} MB heap+external)`,
+  );
+  check(ours.p99 <= 2, `p99 added latency <= 2 ms: ${ours.p99.toFixed(3)} ms with ${ours.viewers} viewers`);
+  if (wr) {
+    const ratio = 1000 / ours.cpuPerViewerMs / (1000 / wr.cpuPerViewerMs);
+    const mratio = 1000 / ours.marginalCpuPerViewerMs / (1000 / wr.marginalCpuPerViewerMs);
+    check(
+      ratio >= 10,
+      `>= 10x werift's viewers per core: ${ratio.toFixed(1)}x (marginal ${mratio.toFixed(1)}x)`,
+    );
+  }
+}
