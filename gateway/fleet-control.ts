@@ -30,10 +30,13 @@ const EVENT_OF = { online: 'stream_online', offline: 'stream_offline', retrying:
 function sessionInfo(s: WhepSession): SessionInfo {
   let bytes = 0;
   let packets = 0;
-  for (const sender of s.senders.values()) {
+  let lost = 0;
+  for (const sender of s.link?.senders.values() ?? []) {
     bytes += sender.stats.bytes;
     packets += sender.stats.packets;
   }
+  for (const q of s.link?.quality.values() ?? []) lost += Math.max(0, q.quality.cumulativeLost);
+  const rtt = s.link?.quality.get('video')?.quality.rttMs ?? s.link?.quality.get('audio')?.quality.rttMs;
   const remote = s.pc.remoteAddr;
   return {
     id: s.id,
@@ -42,8 +45,8 @@ function sessionInfo(s: WhepSession): SessionInfo {
     state: s.pc.connectionState,
     bytesSent: bytes,
     packetsSent: packets,
-    packetsLost: 0,
-    rttSeconds: undefined,
+    packetsLost: lost,
+    rttSeconds: rtt === undefined ? undefined : rtt / 1000,
     startedAt: s.startedAt,
     protocol: 'whep',
   };

@@ -7,6 +7,11 @@ import {
   waitForVideoFrames,
 } from './harness/browser.ts';
 import { startGatewayProcess } from './harness/gateway-process.ts';
+import * as grpc from '@grpc/grpc-js';
+import { loadControlProtos } from '../gateway/control/index.ts';
+import { service, unary } from './harness/grpc-client.ts';
+
+const sessionSvc = service(loadControlProtos().packageDefinition, 'edgegw.v1.SessionService');
 
 /*
  * Issue 4: headless Chromium plays the built-in `demo` stream over WHEP from a page on another
@@ -60,12 +65,35 @@ t.test('Chromium plays demo over WHEP: size, frame rate, quick first frame, no P
   t.match(b?.mimeType, /H264/i);
   t.ok((b?.pliCount ?? 0) <= 2, `no PLI storm (${b?.pliCount ?? 0} PLIs)`);
   t.equal(b?.packetsLost ?? 0, 0, 'no loss on loopback');
+
+  // The gateway's view of this viewer over gRPC: Chromium's receiver reports echo our sender reports
+  // (RFC 3550 §6.4.1), so the RTT is known; the bytes are what the viewer's RtpSender sent.
+  const client = new grpc.Client(gw.grpc, grpc.credentials.createInsecure());
+  t.teardown(() => client.close());
+  const { sessions } = await unary<{
+    sessions: {
+      streamName: string;
+      state: string;
+      bytesSent: string;
+      packetsSent: string;
+      rtt?: { seconds: string; nanos: number };
+    }[];
+  }>(client, sessionSvc, 'ListSessions', {});
+  t.comment(`ListSessions: ${JSON.stringify(sessions)}`);
+  t.equal(sessions.length, 1);
+  t.match(sessions[0], { streamName: 'demo', state: 'SESSION_STATE_CONNECTED' });
+  t.ok(
+    Number(sessions[0]?.packetsSent) >= b!.packetsReceived,
+    'every packet Chromium counted was sent by the viewer’s RtpSender',
+  );
+  t.ok(sessions[0]?.rtt, 'RTT from Chromium echoing our sender reports');
 });
 
 t.test("the gateway's own player page at / lists demo and plays it", async (t) => {
   const gw = await startGatewayProcess(t);
   const page = await browser.newPage(t);
   await page.goto(`${gw.http}/`);
+  await page.waitForFunction('window.pc !== undefined', undefined, { timeout: 10_000 });
   const { stats, ms } = await waitForVideoFrames(page, { minFramesDecoded: 20, timeoutMs: 10_000 });
   t.comment(`player: 20 frames decoded ${Math.round(ms)} ms after load`);
   t.equal(stats.frameWidth, 640);

@@ -13,6 +13,6 @@ export {
   StreamNotFoundError,
   SessionLimitError,
   type WhepSession,
-  type SentTrack,
   type WhepSessionsOptions,
 } from './whep-sessions.ts';
+export { linkViewer, type SentTrack, type ViewerLink } from './viewer-link.ts';

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { RtpSender, type PeerConnection } from '../webrtc/peer/index.ts';
-import type { HubViewer, MediaPacket, StreamHub } from '../media/index.ts';
+import type { PeerConnection } from '../webrtc/peer/index.ts';
+import type { StreamHub } from '../media/index.ts';
+import { linkViewer, type SentTrack, type ViewerLink } from './viewer-link.ts';
 import {
   answerDirection,
   noCommonCodec,
@@ -45,22 +46,14 @@ export interface WhepSessionsOptions extends PeerFactoryOptions {
   readonly iceServers?: ReturnType<WhepBackend['iceServers']>;
 }
 
-/** What we send on an accepted m-line. */
-export interface SentTrack {
-  readonly mid: string;
-  readonly kind: 'video' | 'audio';
-  readonly ssrc: number;
-  readonly payloadType: number;
-}
-
 /** One viewer: its peer connection, what it receives, and its place in the stream hub once connected. */
 export interface WhepSession {
   readonly id: string;
   readonly stream: string;
   readonly pc: PeerConnection;
   readonly tracks: ReadonlyMap<'video' | 'audio', SentTrack>;
-  readonly senders: Map<'video' | 'audio', RtpSender>;
-  viewer: HubViewer | undefined;
+  /** Set once connected: the viewer's senders in the hub and its reported reception quality. */
+  link: ViewerLink | undefined;
   readonly startedAt: Date;
 }
 
@@ -142,7 +135,13 @@ export class WhepSessions implements WhepBackend {
       if (!a || !codec) return undefined;
       // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.
       const ssrc = randomInt(1, 0xffff_ffff);
-      tracks.set(kind, { mid: section.mid, kind, ssrc, payloadType: codec.payloadType });
+      tracks.set(kind, {
+        mid: section.mid,
+        kind,
+        ssrc,
+        payloadType: codec.payloadType,
+        clockRate: codec.clockRate,
+      });
       return {
         ...a,
         send: { ssrc, cname: `edgegw-${id.slice(0, 8)}`, streamId: stream, trackId: `${stream}-${kind}` },
@@ -153,19 +152,22 @@ export class WhepSessions implements WhepBackend {
       stream,
       pc,
       tracks,
-      senders: new Map(),
-      viewer: undefined,
+      link: undefined,
       startedAt: new Date(),
     };
     this.sessions.add(id, session);
     pc.onConnectionStateChange((s) => {
-      if (s === 'connected' && !session.viewer) {
-        this.attach(session, hub);
+      if (s === 'connected' && !session.link) {
+        // Once DTLS-SRTP is up the viewer joins the hub, whose cached GOP goes out at once.
+        session.link = linkViewer(pc, hub, tracks, {
+          clock: this.opts.clock,
+          cname: `edgegw-${id.slice(0, 8)}`,
+        });
         this.opts.onViewer?.('joined', session);
       }
       if (s === 'failed' || s === 'closed') {
-        if (session.viewer) this.opts.onViewer?.('left', session);
-        session.viewer?.close();
+        if (session.link) this.opts.onViewer?.('left', session);
+        session.link?.close();
         if (s === 'failed') pc.close();
       }
     });
@@ -179,48 +181,6 @@ export class WhepSessions implements WhepBackend {
 
   patchSession(stream: string, id: string, sdpfrag: string): boolean {
     return this.sessions.patch(stream, id, sdpfrag);
-  }
-
-  /**
-   * Once DTLS-SRTP is up, the viewer joins the hub: one RtpSender per track, and the hub's cached
-   * GOP goes out at once, so the first picture does not wait for the camera's next keyframe.
-   */
-  private attach(session: WhepSession, hub: StreamHub): void {
-    const srtp = session.pc.srtp;
-    const conn = session.pc.mediaConn;
-    if (!srtp || !conn) return;
-    for (const t of session.tracks.values()) {
-      session.senders.set(
-        t.kind,
-        new RtpSender({ ssrc: t.ssrc, payloadType: t.payloadType, srtp: srtp.tx, conn }),
-      );
-    }
-    const video = session.senders.get('video');
-    const audio = session.senders.get('audio');
-    session.viewer = hub.addViewer(
-      {
-        deliver: (p: MediaPacket) => {
-          const s = p.kind === 'video' ? video : audio;
-          return s ? s.send(p.data, p.seq, p.timestamp) : true;
-        },
-      },
-      { kinds: [...session.tracks.keys()] },
-    );
-    // RTCP feedback (RFC 4585): NACKs are answered from the hub's history, PLI/FIR from its GOP cache.
-    session.pc.onRtcp((packets) => {
-      for (const p of packets) {
-        if (p.type === 'nack') {
-          const kind =
-            p.mediaSsrc === video?.ssrc ? 'video' : p.mediaSsrc === audio?.ssrc ? 'audio' : undefined;
-          const sender = kind === 'video' ? video : audio;
-          if (kind && sender)
-            session.viewer?.nack(
-              kind,
-              p.lost.map((s) => sender.streamSeq(s)),
-            );
-        } else if (p.type === 'pli' || p.type === 'fir') session.viewer?.requestKeyframe();
-      }
-    });
   }
 
   iceServers(): ReturnType<WhepBackend['iceServers']> {

@@ -14,6 +14,8 @@ export interface MediaPacket {
   readonly marker: boolean;
   /** First packet of a keyframe access unit: where a viewer that skipped may resume. */
   readonly keyframeStart: boolean;
+  /** Wall-clock capture time of the packet's frame (ms): the NTP↔RTP mapping of sender reports. */
+  readonly captureWallMs: number;
 }
 
 /**

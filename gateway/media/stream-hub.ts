@@ -152,6 +152,7 @@ export class StreamHub {
   private batchKind: Kind = 'video';
   private batchKeyframe = false;
   private batchTs = 0;
+  private batchCapture = 0;
   private batchTrack: Track | undefined;
   private readonly collect = (data: Uint8Array, marker: boolean): void => {
     const track = this.batchTrack as Track;
@@ -170,6 +171,7 @@ export class StreamHub {
       timestamp: this.batchTs,
       marker,
       keyframeStart: this.batchKeyframe && this.batch.length === 0,
+      captureWallMs: this.batchCapture,
     });
   };
 
@@ -227,6 +229,7 @@ export class StreamHub {
   pushFrame(frame: Frame): void {
     if (this.closed) return;
     this.stats.frames++;
+    this.batchCapture = frame.captureWallMs;
     if (frame.kind === 'video') this.pushVideo(frame.codec, frame.nalus, frame.timestamp, frame.keyframe);
     else this.pushAudio(frame.codec, frame.payload, frame.timestamp, frame.clockRate);
   }

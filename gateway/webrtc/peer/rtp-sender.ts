@@ -14,9 +14,15 @@ export interface RtpSenderOptions {
 
 export interface RtpSenderStats {
   packets: number;
+  /** SRTP bytes on the wire. */
   bytes: number;
+  /** RTP payload bytes (RFC 3550 §6.4.1 octet count for sender reports). */
+  payloadBytes: number;
   /** Sends the transport refused (conn closed, protect failed). */
   errors: number;
+  /** The viewer's RTP timestamp of the last packet sent and its frame's capture time (ms). */
+  lastRtpTimestamp: number;
+  lastCaptureWallMs: number;
 }
 
 /**
@@ -37,7 +43,14 @@ export interface RtpSenderStats {
 export class RtpSender {
   readonly ssrc: number;
   readonly payloadType: number;
-  readonly stats: RtpSenderStats = { packets: 0, bytes: 0, errors: 0 };
+  readonly stats: RtpSenderStats = {
+    packets: 0,
+    bytes: 0,
+    payloadBytes: 0,
+    errors: 0,
+    lastRtpTimestamp: 0,
+    lastCaptureWallMs: 0,
+  };
   private readonly seqOffset: number;
   private readonly tsOffset: number;
   private readonly srtp: SrtpContext;
@@ -73,25 +86,24 @@ export class RtpSender {
    * Sends one stream packet (`packet` = 12-byte template header + payload). Returns false when it
    * could not be sent (the conn closed, or protection failed); the caller treats that as a full queue.
    */
-  send(packet: Uint8Array, streamSeq: number, streamTs: number): boolean {
+  send(packet: Uint8Array, streamSeq: number, streamTs: number, captureWallMs = 0): boolean {
     if (this.conn.closed) return false;
     const h = this.header;
     h.set(packet.subarray(0, RTP_FIXED_HEADER_SIZE));
-    rewriteRtpHeaderFields(
-      h,
-      this.ssrc,
-      (streamSeq + this.seqOffset) & 0xffff,
-      (streamTs + this.tsOffset) >>> 0,
-      this.payloadType,
-    );
+    const ts = (streamTs + this.tsOffset) >>> 0;
+    rewriteRtpHeaderFields(h, this.ssrc, (streamSeq + this.seqOffset) & 0xffff, ts, this.payloadType);
     const payload = packet.subarray(RTP_FIXED_HEADER_SIZE);
     const need = RTP_FIXED_HEADER_SIZE + payload.byteLength + this.srtp.rtpOverhead;
     if (need > this.out.byteLength) this.out = new Uint8Array(need);
     try {
       const n = this.srtp.protectRtpPartsInto(h, payload, this.out);
       this.conn.send(this.out.subarray(0, n));
-      this.stats.packets++;
-      this.stats.bytes += n;
+      const st = this.stats;
+      st.packets++;
+      st.bytes += n;
+      st.payloadBytes += payload.byteLength;
+      st.lastRtpTimestamp = ts;
+      st.lastCaptureWallMs = captureWallMs;
       return true;
     } catch {
       // A closed conn or an exhausted SRTP index (RFC 3711 §3.3.1): this viewer cannot take more.
