@@ -4,9 +4,12 @@ import { loadConfig, ConfigError, ConfigFileError } from './config/index.ts';
 import { createLogger } from './telemetry/index.ts';
 import { startGateway } from './gateway.ts';
 import { CLI_COMMANDS, runCliProcess } from './control/index.ts';
+import { runProbeCli } from './ingest-rtsp/index.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `usage: edge-gateway [--config FILE]
+       edge-gateway probe rtsp://…          what a camera offers and whether browsers can play it
+       edge-gateway info|streams|sessions|events …   the control plane over gRPC (--help for each)
 
 Runs the edge gateway. Every setting can also come from the environment (EDGEGW_*); see README.md.
   --config FILE   YAML config file (or EDGEGW_CONFIG)
@@ -17,6 +20,7 @@ Runs the edge gateway. Every setting can also come from the environment (EDGEGW_
 async function main(): Promise<number> {
   const sub = process.argv[2];
   if (sub !== undefined && CLI_COMMANDS.has(sub)) return runCliProcess(process.argv.slice(2));
+  if (sub === 'probe') return runProbeCli(process.argv.slice(3));
   const { values } = parseArgs({
     options: { config: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' } },
     strict: true,

@@ -104,3 +104,4 @@ export { videoInfo, type VideoInfo } from './track-info.ts';
 export { probe, type ProbeResult, type ProbeTrack, type ProbeOptions } from './probe.ts';
 export { silentLogger, type RtspLogger } from './logger.ts';
 export { FakeCamera, FAKE_SDP, type FakeCameraOptions, type FakeReply } from './fake-camera.ts';
+export { runProbeCli, PROBE_USAGE } from './probe-cli.ts';
