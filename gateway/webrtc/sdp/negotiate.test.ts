@@ -225,3 +225,26 @@ t.test('property: pickH264 takes a decoding mode-1 entry whenever there is one',
   );
   t.pass('2000 random offers');
 });
+
+t.test(
+  'all-digit ICE credentials stay strings, exactly as written (werift offers 4-hex-digit ufrags)',
+  async (t) => {
+    const digits = firefoxText
+      .replace(/a=ice-ufrag:6a1f0c3d/g, 'a=ice-ufrag:3229')
+      .replace(/a=ice-pwd:8f3c2a9e71d54b06a2e1c7f09b4d3e55/g, 'a=ice-pwd:0123456789012345678901');
+    const o = parseRemoteDescription(digits);
+    t.equal(o.iceUfrag, '3229', 'a string, so "3229" === the USERNAME part of a check');
+    t.equal(o.icePwd, '0123456789012345678901', 'no float rounding, no lost leading zero');
+    // Session-level credentials (RFC 8839 §5.4 allows them there) are read too.
+    const sessionLevel = digits
+      .replace(/a=ice-ufrag:3229\r\n/g, '')
+      .replace(/a=ice-pwd:0123456789012345678901\r\n/g, '')
+      .replace(
+        'a=ice-options:trickle\r\n',
+        'a=ice-options:trickle\r\na=ice-ufrag:0042\r\na=ice-pwd:00000000000000000000000001\r\n',
+      );
+    const p = parseRemoteDescription(sessionLevel);
+    t.equal(p.iceUfrag, '0042');
+    t.equal(p.icePwd, '00000000000000000000000001');
+  },
+);

@@ -42,6 +42,24 @@ function codecsOf(m: MediaDescription): Codec[] {
     .sort((a, b) => order.indexOf(a.payloadType) - order.indexOf(b.payloadType));
 }
 
+/**
+ * The value of the first `a=<name>:` line of m-section `mediaIndex` (-1: the session part), exactly
+ * as written (RFC 8866 §5: `a=<attribute-name>:<attribute-value>`), trimmed.
+ */
+function rawAttribute(text: string, mediaIndex: number, name: string): string | undefined {
+  const prefix = `a=${name}:`;
+  let section = -1;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('m=')) section++;
+    else if (section === mediaIndex && line.startsWith(prefix)) {
+      const v = line.slice(prefix.length).trim();
+      return v.length > 0 ? v : undefined;
+    }
+    if (section > mediaIndex) return undefined;
+  }
+  return undefined;
+}
+
 function directionOf(m: MediaDescription, s: SessionDescription): Direction {
   return (m.direction ?? s.direction ?? 'sendrecv') as Direction;
 }
@@ -84,8 +102,12 @@ function parseChecked(text: string): RemoteDescription {
   const bundle = String(group.mids).split(/\s+/).filter(Boolean);
   const first = s.media.find((m) => m.mid !== undefined && String(m.mid) === bundle[0]);
   if (!first) throw new SdpError('SDP_NO_BUNDLE', `BUNDLE names mid ${bundle[0]} but no m-line has it`);
-  const ufrag = first.iceUfrag ?? s.iceUfrag;
-  const pwd = first.icePwd ?? s.icePwd;
+  // Read from the text, not the grammar library's object: it turns an all-digit value into a number
+  // (werift's 4-hex-digit ufrags are all digits one time in seven), and a 22-digit ice-pwd into a
+  // float that has lost digits. Credentials are compared as strings (RFC 8445 §7.3).
+  const firstIndex = s.media.indexOf(first);
+  const ufrag = rawAttribute(text, firstIndex, 'ice-ufrag') ?? rawAttribute(text, -1, 'ice-ufrag');
+  const pwd = rawAttribute(text, firstIndex, 'ice-pwd') ?? rawAttribute(text, -1, 'ice-pwd');
   if (!ufrag || !pwd) throw new SdpError('SDP_NO_ICE_CREDENTIALS', 'a=ice-ufrag and a=ice-pwd are required');
   const fp = first.fingerprint ?? s.fingerprint;
   if (!fp) throw new SdpError('SDP_NO_FINGERPRINT', 'a=fingerprint is required for DTLS-SRTP');
