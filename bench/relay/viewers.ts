@@ -48,7 +48,16 @@ export interface ViewerStats {
 }
 
 export type FromViewers =
-  | { type: 'opened'; ok: number; failed: number; ms: number; errors: string[]; ports: number[] }
+  | {
+      type: 'opened';
+      ok: number;
+      failed: number;
+      ms: number;
+      errors: string[];
+      ports: number[];
+      /** Viewers retried so far in this process (see openWithRetry). */
+      retries: number;
+    }
   | ViewerStats
   | { type: 'closed' };
 
@@ -139,6 +148,7 @@ async function openViewer(url: string, unprotect: boolean): Promise<void> {
     certificate: cert,
     clock: systemClock,
     remoteFingerprint: `${answer.fingerprint.algorithm} ${answer.fingerprint.value}`,
+    handshakeTimeoutMs: 5000,
   };
   // RFC 5763 §5: we offered actpass; a passive answerer makes us the DTLS client.
   const role = answer.setup === 'active' ? 'server' : 'client';
@@ -166,6 +176,38 @@ async function openViewer(url: string, unprotect: boolean): Promise<void> {
   });
 }
 
+function closeViewer(v: Viewer): void {
+  v.dtls?.close();
+  v.ice?.close();
+  v.rx?.close();
+  v.conn.close();
+}
+
+let retries = 0;
+
+/**
+ * werift's answerer sometimes never sends its DTLS ClientHello (its ICE side stalls; seen on a loaded
+ * machine, 0-25 % of viewers): such a viewer is closed, its WHEP session deleted, and it tries again.
+ */
+async function openWithRetry(url: string, unprotect: boolean): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const mark = viewers.length;
+    try {
+      await openViewer(url, unprotect);
+      return;
+    } catch (err) {
+      const v = viewers.find((x, i) => i >= mark && x.rx === undefined);
+      if (v) {
+        viewers.splice(viewers.indexOf(v), 1);
+        closeViewer(v);
+        if (v.location) await fetch(v.location, { method: 'DELETE' }).catch(() => undefined);
+      }
+      if (attempt >= 2) throw err;
+      retries++;
+    }
+  }
+}
+
 async function open(url: string, count: number, unprotect: boolean): Promise<FromViewers> {
   const t0 = performance.now();
   let ok = 0;
@@ -175,7 +217,7 @@ async function open(url: string, count: number, unprotect: boolean): Promise<Fro
   const batch = 8;
   for (let i = 0; i < count; i += batch) {
     const rs = await Promise.allSettled(
-      Array.from({ length: Math.min(batch, count - i) }, () => openViewer(url, unprotect)),
+      Array.from({ length: Math.min(batch, count - i) }, () => openWithRetry(url, unprotect)),
     );
     for (const r of rs) {
       if (r.status === 'fulfilled') ok++;
@@ -186,16 +228,11 @@ async function open(url: string, count: number, unprotect: boolean): Promise<Fro
     }
   }
   const ports = viewers.map((v) => v.conn.localAddr.port);
-  return { type: 'opened', ok, failed, ms: Math.round(performance.now() - t0), errors, ports };
+  return { type: 'opened', ok, failed, ms: Math.round(performance.now() - t0), errors, ports, retries };
 }
 
 function closeAll(): void {
-  for (const v of viewers.splice(0)) {
-    v.dtls?.close();
-    v.ice?.close();
-    v.rx?.close();
-    v.conn.close();
-  }
+  for (const v of viewers.splice(0)) closeViewer(v);
 }
 
 function stats(): ViewerStats {
