@@ -102,6 +102,9 @@ t.test('offers and errors against the running gateway', async (t) => {
     const res = await post(gw.http, '/whip/cam', vp8only);
     t.equal(res.status, 400);
     t.match(((await res.json()) as { detail: string }).detail, 'offered: video: VP8, VP9');
+    const again = await post(gw.http, '/whip/cam', 'v=0\r\n');
+    t.equal(again.status, 400, 'released: a second refused offer is 400 again, not 409');
+    t.equal((await post(gw.http, '/whip/demo', vp8only)).status, 409, 'a stream with a source: 409 first');
   });
 });
 

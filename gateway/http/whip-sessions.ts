@@ -77,28 +77,32 @@ export class WhipSessions implements WhepBackend {
   }
 
   async createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }> {
-    // A bad offer (the parser's reason) or one without H.264 mode 1 is refused before anything opens.
-    const parsed = parseRemoteDescription(offer);
-    if (!parsed.media.some((m) => m.port !== 0 && decidePublisher(m))) {
-      throw noCommonCodec(parsed, 'H264 packetization-mode=1 video');
-    }
     const hub = this.opts.targets.claim(stream);
     if (!hub) throw new StreamBusyError(stream);
-    const { id, pc } = newPeerSession(this.opts);
-    const pub: Publisher = { id, stream, pc, videoPt: undefined, profileLevelId: undefined };
+    // The stream is claimed (409 came first); an offer refused below releases it. Bad SDP is 400 with
+    // the parser's reason, no H.264 packetization-mode 1 is 400 naming what was offered.
+    let pub: Publisher;
     let answer: string;
     try {
+      const parsed = parseRemoteDescription(offer);
+      if (!parsed.media.some((m) => m.port !== 0 && decidePublisher(m))) {
+        throw noCommonCodec(parsed, 'H264 packetization-mode=1 video');
+      }
+      const { id, pc } = newPeerSession(this.opts);
+      const p: Publisher = { id, stream, pc, videoPt: undefined, profileLevelId: undefined };
+      pub = p;
       answer = pc.acceptOffer(offer, (section) => {
-        if (pub.videoPt !== undefined) return undefined;
+        if (p.videoPt !== undefined) return undefined;
         const a = decidePublisher(section);
-        pub.videoPt = a?.codecs[0]?.payloadType;
-        pub.profileLevelId = a?.codecs[0]?.fmtp['profile-level-id']?.toLowerCase();
+        p.videoPt = a?.codecs[0]?.payloadType;
+        p.profileLevelId = a?.codecs[0]?.fmtp['profile-level-id']?.toLowerCase();
         return a;
       });
     } catch (err) {
       this.opts.targets.release(stream);
       throw err;
     }
+    const { id, pc } = pub;
     this.sessions.add(id, pub);
     pc.onConnectionStateChange((s) => {
       if (s === 'connected') this.attach(pub, hub);
