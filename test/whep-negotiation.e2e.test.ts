@@ -58,6 +58,30 @@ t.test('offers and errors against the running gateway', async (t) => {
     );
   });
 
+  t.test('PATCH: trickle 204; an ICE restart (new ice-ufrag) 422, the session unchanged', async (t) => {
+    const res = await post(gw.http, '/whep/demo', firefox);
+    t.equal(res.status, 201);
+    const loc = res.headers.get('location')!;
+    const patch = (body: string) =>
+      fetch(`${gw.http}${loc}`, {
+        method: 'PATCH',
+        body,
+        headers: { 'content-type': 'application/trickle-ice-sdpfrag', 'if-match': '*' },
+      });
+    const trickle = await patch(
+      'a=ice-ufrag:6a1f0c3d\r\na=ice-pwd:8f3c2a9e71d54b06a2e1c7f09b4d3e55\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:9 1 UDP 2122252543 127.0.0.1 40000 typ host\r\n',
+    );
+    t.equal(trickle.status, 204, 'same ufrag: trickle');
+    const restart = await patch(
+      'a=ice-ufrag:fresh123\r\na=ice-pwd:anewpasswordanewpassword\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n',
+    );
+    t.equal(restart.status, 422);
+    t.match(((await restart.json()) as { detail: string }).detail, 'ICE restart is not supported');
+    const id = loc.split('/').pop()!;
+    t.equal(gw.whep.get(id)?.pc.remoteDescription?.iceUfrag, '6a1f0c3d', 'the session keeps its credentials');
+    await fetch(`${gw.http}${loc}`, { method: 'DELETE' });
+  });
+
   t.test('no common codec: 400 naming what was offered', async (t) => {
     const mode0 = firefox.replace(
       'profile-level-id=42e01f;level-asymmetry-allowed=1;packetization-mode=1',

@@ -3,6 +3,17 @@ import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
 import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
 import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
 
+/** A PATCH asked for an ICE restart (new ice-ufrag/ice-pwd), which sessions do not support yet (422). */
+export class IceRestartUnsupportedError extends Error {
+  readonly code = 'ICE_RESTART_UNSUPPORTED';
+  constructor() {
+    super(
+      'ICE restart is not supported: the sdpfrag carries a new ice-ufrag; start a new session (POST) instead',
+    );
+    this.name = 'IceRestartUnsupportedError';
+  }
+}
+
 /** What every WHEP/WHIP session needs to make its peer connection on the shared UDP port. */
 export interface PeerFactoryOptions {
   readonly clock: Clock;
@@ -62,10 +73,20 @@ export class PeerSessions<S extends { readonly stream: string; readonly pc: Peer
     return true;
   }
 
-  /** `PATCH` with trickled candidates (RFC 8840); false when there is no such session. */
+  /**
+   * `PATCH` with trickled candidates (RFC 8840); false when there is no such session. An sdpfrag
+   * whose `a=ice-ufrag` differs from the session's is an ICE restart (RFC 9725 §4.3.2, WHEP §4.3),
+   * which the ICE agent cannot do yet: {@link IceRestartUnsupportedError} (422, RFC 9725 §4.3:
+   * a session that supports trickle but not restarts answers 422 to the restart PATCH).
+   */
   patch(stream: string, id: string, sdpfrag: string): boolean {
     const s = this.sessions.get(id);
     if (!s || s.stream !== stream) return false;
+    const ufrag = /^a=ice-ufrag:(\S+)\s*$/m.exec(sdpfrag)?.[1];
+    const current = s.pc.remoteDescription?.iceUfrag;
+    if (ufrag !== undefined && current !== undefined && ufrag !== current) {
+      throw new IceRestartUnsupportedError();
+    }
     s.pc.addRemoteCandidates(sdpfrag);
     return true;
   }

@@ -20,7 +20,10 @@ export interface WhepBackend {
   createSession(stream: string, offer: string): Promise<{ id: string; answer: string; etag: string }>;
   /** Ends a session; false when there is none with that id (already gone). */
   deleteSession(stream: string, id: string): boolean;
-  /** Trickled candidates (RFC 8840 sdpfrag); false when there is no such session. */
+  /**
+   * Trickled candidates (RFC 8840 sdpfrag); false when there is no such session. Throws a coded
+   * error `ICE_RESTART_UNSUPPORTED` (422) for an ICE restart.
+   */
   patchSession(stream: string, id: string, sdpfrag: string): boolean;
   /** STUN/TURN servers advertised to clients in `Link` headers (WHEP §4.4); may be empty. */
   iceServers(): readonly { urls: string; username?: string; credential?: string }[];
@@ -43,13 +46,14 @@ export interface SdpEndpointOptions {
  * failed SDP negotiation. An unknown stream is 404, a stream with a source already 409 (WHIP), the
  * node at its session limit 503.
  */
-const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 503> = {
+const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 422 | 503> = {
   STREAM_NOT_FOUND: 404,
   STREAM_BUSY: 409,
+  ICE_RESTART_UNSUPPORTED: 422,
   SESSION_LIMIT: 503,
 };
 
-function statusOf(err: unknown): 400 | 404 | 409 | 500 | 503 {
+function statusOf(err: unknown): 400 | 404 | 409 | 422 | 500 | 503 {
   const code = (err as Partial<CodedError>)?.code;
   if (typeof code !== 'string') return 500;
   if (code.startsWith('SDP_')) return 400;
@@ -66,8 +70,14 @@ function linkHeader(servers: ReturnType<WhepBackend['iceServers']>): string | un
   return links.length > 0 ? links.join(', ') : undefined;
 }
 
-function problem(c: Context, status: 400 | 404 | 409 | 415 | 500 | 503, detail: string) {
+function problem(c: Context, status: 400 | 404 | 409 | 415 | 422 | 500 | 503, detail: string) {
   return c.body(JSON.stringify({ status, detail }), status, { 'content-type': 'application/problem+json' });
+}
+
+/** The backend's coded error as problem+json; anything uncoded is a 500 that reveals nothing. */
+function errorProblem(c: Context, err: unknown) {
+  const status = statusOf(err);
+  return problem(c, status, status === 500 ? 'internal error' : (err as CodedError).message);
 }
 
 /**
@@ -126,8 +136,7 @@ function mountSdpResource(
       if (link) c.header('Link', link);
       return c.body(s.answer, 201, { 'content-type': 'application/sdp' });
     } catch (err) {
-      const status = statusOf(err);
-      return problem(c, status, status === 500 ? 'internal error' : (err as CodedError).message);
+      return errorProblem(c, err);
     }
   });
   app.patch(`${prefix}/:stream/:id`, async (c) => {
@@ -135,8 +144,12 @@ function mountSdpResource(
     if (type !== 'application/trickle-ice-sdpfrag') {
       return problem(c, 415, 'PATCH takes application/trickle-ice-sdpfrag');
     }
-    const ok = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
-    return ok ? c.body(null, 204) : problem(c, 404, 'no such session');
+    try {
+      const ok = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
+      return ok ? c.body(null, 204) : problem(c, 404, 'no such session');
+    } catch (err) {
+      return errorProblem(c, err);
+    }
   });
   app.delete(`${prefix}/:stream/:id`, (c) => {
     const ok = backend.deleteSession(c.req.param('stream'), c.req.param('id'));
