@@ -107,6 +107,9 @@ function settleGc(): void {
 // --- the stream: a 4 s 720p30 2.5 Mbit/s clip, looped with live timestamps by the demo source ---
 const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
 const clipPath = join(dir, 'out.h264');
+// The temp dir goes whatever happens (a throw, Ctrl-C); the viewers' process exits when IPC closes.
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+process.once('SIGINT', () => process.exit(130));
 // prettier-ignore
 execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30',
   '-t', '4', '-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '30',
@@ -444,12 +447,11 @@ try {
   demo.close();
   hub.close();
   whep.closeAll();
-  await werift.closeAll();
+  await werift.closeAll().catch(() => undefined);
   mux.close();
   udp.close();
   await Promise.all(servers.map((s) => s.close(100)));
   probe.uninstall();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 // --- report ---
