@@ -109,3 +109,31 @@ t.test(
     t.match(await state(), { state: 'offline', reason: /no viewers/ });
   },
 );
+
+t.test("a camera's PCMU audio reaches Chromium as PCMU next to the video", async (t) => {
+  const cam = await startRtspCamera(t, { gopSeconds: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'edgegw-rtsp-audio-'));
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, `streams:\n  porch:\n    url: ${cam.mountUrl('/cam')}\n`);
+  const gw = await startGatewayProcess(t, { env: { EDGEGW_CONFIG: file, EDGEGW_DEMO: '0' } });
+  await gw.waitForLog((e) => e.msg === 'camera live', 10_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  const site = await serveStatic(t, {
+    '/': PLAYER.replace(
+      "pc.addTransceiver('video', { direction: 'recvonly' });",
+      // Chromium decodes audio only for a sink that plays it: attach the track to an <audio> element.
+      "pc.addTransceiver('video', { direction: 'recvonly' }); pc.addTransceiver('audio', { direction: 'recvonly' }); " +
+        "pc.ontrack = (e) => { if (e.track.kind === 'audio') { const a = document.createElement('audio'); a.autoplay = true; a.srcObject = new MediaStream([e.track]); document.body.append(a); } };",
+    ),
+  });
+  const page = await browser.newPage(t);
+  await page.goto(site.url('/'));
+  await page.evaluate(`window.play(${JSON.stringify(`${gw.http}/whep/porch`)})`);
+  await waitForVideoFrames(page, { minFramesDecoded: 10, timeoutMs: 10_000 });
+  await new Promise((r) => setTimeout(r, 3000));
+  const audio = (await inboundRtp(page)).find((s) => s.kind === 'audio');
+  t.comment(JSON.stringify(audio));
+  t.match(audio?.mimeType, /audio\/PCMU/i, 'answered with the stream’s own codec');
+  t.ok((audio?.packetsReceived ?? 0) > 20, `${audio?.packetsReceived} audio packets`);
+  t.ok((audio?.totalSamplesReceived ?? 0) > 8000, 'Chromium decoded audio samples');
+});

@@ -40,8 +40,10 @@ t.test('offers and errors against the running gateway', async (t) => {
     );
     t.equal(video.codecs[0]?.fmtp['packetization-mode'], '1');
     t.equal(video.direction, 'sendonly');
-    t.equal(a.media[1]?.codecs[0]?.name, 'opus');
-    t.same(a.bundle, ['0', '1']);
+    // The demo has no audio: its audio m-line is rejected (port 0), never answered with a codec the
+    // stream does not carry.
+    t.equal(a.media[1]?.port, 0);
+    t.same(a.bundle, ['0']);
   });
 
   t.test('Chromium offer: a mode-1 H.264 entry that decodes the demo', async (t) => {

@@ -61,14 +61,20 @@ const AUDIO = ['opus', 'PCMU', 'PCMA'] as const;
 
 /**
  * What the gateway answers for each offered m-line: it sends H.264 video (packetization-mode 1, the
- * stream's profile-level-id, see pickH264) and Opus/PCMU/PCMA audio.
+ * stream's profile-level-id, see pickH264) and the stream's own audio codec when the viewer offers
+ * it (a camera's PCMU is answered PCMU, never re-labelled; no transcoding). A stream whose audio is
+ * not known yet (a camera still connecting) gets its audio m-line rejected rather than mislabelled.
  */
-function decideViewer(section: MediaSection, profileLevelId: string | undefined): SectionAnswer | undefined {
+function decideViewer(
+  section: MediaSection,
+  profileLevelId: string | undefined,
+  audioCodec: string | undefined,
+): SectionAnswer | undefined {
   const codec =
     section.kind === 'video'
       ? pickH264(section, profileLevelId)
-      : section.kind === 'audio'
-        ? pickAudio(section, AUDIO)
+      : section.kind === 'audio' && audioCodec !== undefined
+        ? pickAudio(section, [audioCodec])
         : undefined;
   if (!codec) return undefined;
   return {
@@ -113,16 +119,20 @@ export class WhepSessions implements WhepBackend {
     const limit = this.opts.maxSessions ?? 500;
     if (this.sessions.size >= limit) throw new SessionLimitError(limit);
     const profileLevelId = this.opts.streamProfileLevelId?.(stream);
+    const audioCodec = hub.info.audio?.codec;
     // Negotiate before opening anything: a bad offer (SdpError with the parser's reason) or one that
     // shares no video codec with the stream is refused (400) without a peer or a mux endpoint.
     const parsed = parseRemoteDescription(offer);
     const video = parsed.media.filter((m) => m.kind === 'video' && m.port !== 0);
     const audio = parsed.media.filter((m) => m.kind === 'audio' && m.port !== 0);
-    const anyVideo = video.some((m) => decideViewer(m, profileLevelId));
-    const anyAudio = audio.some((m) => decideViewer(m, profileLevelId));
+    const anyVideo = video.some((m) => decideViewer(m, profileLevelId, audioCodec));
+    const anyAudio = audio.some((m) => decideViewer(m, profileLevelId, audioCodec));
     if ((video.length > 0 && !anyVideo) || (!anyVideo && !anyAudio)) {
       const h264 = `H264 packetization-mode=1 that decodes profile-level-id=${profileLevelId ?? '42e01f'}`;
-      throw noCommonCodec(parsed, video.length > 0 ? h264 : `${h264}, or ${AUDIO.join('/')} audio`);
+      throw noCommonCodec(
+        parsed,
+        video.length > 0 ? h264 : `${h264}, or ${audioCodec ?? AUDIO.join('/')} audio`,
+      );
     }
     const { id, pc } = newPeerSession(this.opts);
     const tracks = new Map<'video' | 'audio', SentTrack>();
@@ -130,7 +140,7 @@ export class WhepSessions implements WhepBackend {
       const kind = section.kind;
       // One track of each kind per viewer (BUNDLE, RFC 9143): extra sections of a kind are rejected.
       if ((kind !== 'video' && kind !== 'audio') || tracks.has(kind)) return undefined;
-      const a = decideViewer(section, profileLevelId);
+      const a = decideViewer(section, profileLevelId, audioCodec);
       const codec = a?.codecs[0];
       if (!a || !codec) return undefined;
       // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.
