@@ -65,6 +65,7 @@ t.test('werift plays the demo over WHEP and depacketizes >= 45 access units, key
     };
     pc.connectionStateChange.subscribe(check);
     check(pc.connectionState);
+    setTimeout(() => resolve(`still ${pc.connectionState} (ICE ${pc.iceConnectionState})`), 10_000).unref();
   });
 
   const t0 = performance.now();
@@ -77,7 +78,16 @@ t.test('werift plays the demo over WHEP and depacketizes >= 45 access units, key
   const answer = await res.text();
   t.match(answer, /^a=fmtp:\d+ .*packetization-mode=1/m, 'answered H.264 packetization-mode 1');
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  t.equal(await connected, 'connected', 'werift reached connected (ICE + DTLS)');
+  const state = await connected;
+  t.equal(state, 'connected', 'werift reached connected (ICE + DTLS)');
+  if (state !== 'connected') {
+    // Say why: the gateway's view of the session, then stop (nothing below can pass).
+    const id = res.headers.get('location')!.split('/').pop()!;
+    const s = gw.whep.get(id);
+    t.comment(`gateway: ${s?.pc.connectionState} ICE ${s?.pc.iceState} ${s?.pc.error?.message ?? ''}`);
+    for (const e of gw.logEntries().slice(-8)) t.comment(JSON.stringify(e).slice(0, 300));
+    return;
+  }
   t.comment(`offer → connected in ${Math.round(performance.now() - t0)} ms`);
   await track;
   t.comment(`track after ${Math.round(performance.now() - t0)} ms`);
