@@ -105,7 +105,9 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       ...peers,
       stream: (name) => streams.hub(name),
       // What a WHIP publisher negotiated; other sources' profiles are not exposed yet (pickH264 falls back).
-      streamProfileLevelId: (name) => whip.profileLevelId(name),
+      // A publisher's negotiated profile, else what the hub read from the stream's SPS.
+      streamProfileLevelId: (name) =>
+        whip.profileLevelId(name) ?? streams.hub(name)?.info.video?.profileLevelId,
       onViewer: (event, session) => events.fleet?.onViewer(event, session),
     });
     const fleet = await openFleetControl({ config, table: streams, whep: () => whep, logger });

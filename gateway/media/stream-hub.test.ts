@@ -61,7 +61,7 @@ t.test('packetized once: every viewer gets the same packet objects, decodable ac
     a.got.every((p) => p.data.byteLength <= 1200 + 12),
     'payload MTU respected',
   );
-  t.same(hub.info.video, { codec: 'H264', width: 640, height: 360, fps: 30 });
+  t.same(hub.info.video, { codec: 'H264', width: 640, height: 360, fps: 30, profileLevelId: '42c01f' });
 });
 
 t.test('a late viewer starts at once from the GOP cache, on the keyframe', async (t) => {

@@ -5,6 +5,7 @@ import { GopCache } from './gop-cache.ts';
 import { h264Syntax } from './h264-nal.ts';
 import { h265Syntax } from './h265-nal.ts';
 import { parseH264Sps } from './h264-sps.ts';
+import { h264ProfileLevelId } from './h264-profile-level-id.ts';
 import { parseH265Sps } from './h265-sps.ts';
 import type { MediaPacket, ViewerSink } from './media-packet.ts';
 import { PacketHistory } from './packet-history.ts';
@@ -26,7 +27,8 @@ export interface StreamHubOptions {
 /** What the hub knows of its stream, for `GET /api/streams`, gRPC and the player. */
 export interface StreamInfo {
   readonly name: string;
-  readonly video: { codec: Codec; width?: number; height?: number; fps?: number } | undefined;
+  readonly video:
+    { codec: Codec; width?: number; height?: number; fps?: number; profileLevelId?: string } | undefined;
   readonly audio: { codec: Codec; clockRate: number } | undefined;
   /** Bits per second over the last few seconds, all tracks. */
   readonly bitrate: number;
@@ -142,7 +144,7 @@ export class StreamHub {
   private videoTrack: Track | undefined;
   private audioTrack: Track | undefined;
   private paramSets: ParameterSetCache | undefined;
-  private size: { width: number; height: number; fps?: number } | undefined;
+  private size: { width: number; height: number; fps?: number; profileLevelId?: string } | undefined;
   private rateWindow = { start: 0, bytes: 0, bps: 0 };
   private closed = false;
   private keyframeRequester: (() => void) | undefined;
@@ -364,8 +366,19 @@ export class StreamHub {
     const sps = sets.get('sps');
     if (!sps) return;
     try {
-      const s = codec === 'H265' ? parseH265Sps(sps) : parseH264Sps(sps);
-      this.size = { width: s.width, height: s.height, ...(s.frameRate ? { fps: s.frameRate } : {}) };
+      if (codec === 'H265') {
+        const s = parseH265Sps(sps);
+        this.size = { width: s.width, height: s.height, ...(s.frameRate ? { fps: s.frameRate } : {}) };
+      } else {
+        const s = parseH264Sps(sps);
+        // What WHEP answers viewers with: the stream as it really is (RFC 6184 §8.1).
+        this.size = {
+          width: s.width,
+          height: s.height,
+          ...(s.frameRate ? { fps: s.frameRate } : {}),
+          profileLevelId: h264ProfileLevelId(s),
+        };
+      }
     } catch {
       // An SPS we cannot parse leaves the size unknown; the stream still relays.
     }

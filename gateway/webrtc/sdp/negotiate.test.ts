@@ -87,7 +87,11 @@ t.test('Chromium: the Constrained Baseline mode-1 entry, answered as the stream 
   t.ok(c.rtcpFb.includes('nack pli'), 'the offered rtcp-fb stays with the codec');
   t.equal(pickH264(chrome.media[0]!, '4d001f')?.payloadType, 116, 'a Main stream takes the Main entry');
   t.equal(pickH264(chrome.media[0]!, '640c1f')?.payloadType, 41, 'Constrained High: only f4001f decodes it');
-  t.equal(pickH264(chrome.media[0]!, '42c028'), undefined, 'level 4: above every offered level 3.1');
+  // A 1080p camera (level 4) to a browser that announces 3.1: answered at the offered bound, not refused.
+  const hi = pickH264(chrome.media[0]!, '42c028');
+  t.equal(hi?.fmtp['profile-level-id'], '42c01f', 'level 4 stream answered at the offered level 3.1');
+  t.equal(hi?.fmtp['packetization-mode'], '1');
+  t.equal(pickH264(chrome.media[0]!, '530028'), undefined, 'a profile no entry decodes is still refused');
 });
 
 t.test('Firefox: VP8/VP9 first, two H.264 entries in its own fmtp order → H.264 mode 1', async (t) => {
@@ -212,7 +216,24 @@ t.test('property: pickH264 takes a decoding mode-1 entry whenever there is one',
         (c) => c.fmtp['packetization-mode'] === '1' && h264Decodes(plid(c.fmtp['profile-level-id']), s),
       );
       const got = pickH264(section, stream);
-      if (ok.length === 0) return got === undefined;
+      if (ok.length === 0) {
+        // Only the level is too low: answered at the highest offered level of a compatible profile.
+        const compatible = codecs.filter(
+          (c) =>
+            c.fmtp['packetization-mode'] === '1' &&
+            h264Decodes({ ...plid(c.fmtp['profile-level-id']), level: Infinity }, s),
+        );
+        if (compatible.length === 0) return got === undefined;
+        const answered = got?.fmtp['profile-level-id'];
+        return (
+          answered !== undefined &&
+          answered.slice(0, 4) === stream.slice(0, 4) &&
+          compatible.some((c) => c.payloadType === got!.payloadType) &&
+          // the level answered is the level that entry offered (the offerer's upper bound)
+          plid(answered).levelIdc ===
+            plid(codecs.find((c) => c.payloadType === got!.payloadType)!.fmtp['profile-level-id']).levelIdc
+        );
+      }
       if (!got) return false;
       const sameProfile = ok.find((c) => plid(c.fmtp['profile-level-id']).profile === s.profile);
       return (

@@ -62,7 +62,21 @@ export function pickH264(section: MediaSection, streamProfileLevelId?: string): 
     (c) => parseH264ProfileLevelId(c.fmtp['profile-level-id'])?.profile === stream.profile,
   );
   const chosen = same ?? decodes[0];
-  return chosen && { ...chosen, fmtp: answerFmtp(chosen, streamProfileLevelId) };
+  if (chosen) return { ...chosen, fmtp: answerFmtp(chosen, streamProfileLevelId) };
+  // No entry's level reaches the stream's. Browsers announce a conservative level (Chromium: 3.1)
+  // yet decode far higher, and a 1080p camera (level 4+) must still play: take a profile-compatible
+  // entry and answer at the offered level, the upper bound the offerer set (RFC 6184 §8.2.2).
+  const compatible = modeOk
+    .map((c) => ({ c, r: parseH264ProfileLevelId(c.fmtp['profile-level-id']) }))
+    .filter(
+      (x): x is { c: Codec; r: NonNullable<typeof x.r> } =>
+        x.r !== undefined && h264Decodes({ ...x.r, level: Infinity }, stream),
+    )
+    .sort((a, b) => b.r.level - a.r.level)[0];
+  if (!compatible) return undefined;
+  const clamped =
+    streamProfileLevelId.slice(0, 4) + (compatible.r.levelIdc & 0xff).toString(16).padStart(2, '0');
+  return { ...compatible.c, fmtp: answerFmtp(compatible.c, clamped) };
 }
 
 /** The profiles the gateway prefers to receive from a publisher: what every browser can play. */
