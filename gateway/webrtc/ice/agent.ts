@@ -394,7 +394,17 @@ export class IceAgent {
       this.onStun(data, from);
       return;
     }
-    const sel = this.selected;
+    let sel = this.selected;
+    if (sel && !sameAddr(from, sel.remoteAddr)) {
+      // The peer nominated more than one pair (werift nominates equal-priority pairs; browsers may
+      // renominate) and sends its data on another nominated one: follow it there, so its DTLS and
+      // media are not dropped (RFC 8445 §8.1.1 leaves the tie to the controlling side's traffic).
+      const other = this.pairs.get(addrKey(from));
+      if (other?.nominated) {
+        this.log.debug({ remote: other.key, previous: sel.key }, 'following the peer to its nominated pair');
+        this.selected = sel = other;
+      }
+    }
     if (sel && sameAddr(from, sel.remoteAddr)) {
       this.stats.dataReceived++;
       this.iceConn?.deliver(data, from);
