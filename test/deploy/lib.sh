@@ -10,6 +10,8 @@ BUILDAH=(nice -n 19 buildah --storage-driver vfs)
 PODMAN=(podman --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend file)
 RUN_LIMITS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768)
 mkdir -p "$WORK"
+# This machine's platform in OCI terms (the build stage runs here, natively).
+case $(uname -m) in x86_64) NATIVE=amd64 ;; aarch64) NATIVE=arm64 ;; *) NATIVE=$(uname -m) ;; esac
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
@@ -37,8 +39,14 @@ rootfs() {
         die "debootstrap $arch (see $WORK/debootstrap-$arch.log)"
     else
       enable_binfmt
-      nice -n 19 debootstrap --foreign --arch="$arch" --variant=minbase --include=nodejs,ca-certificates \
-        "$suite" "$dir" "$(mirror)" >"$WORK/debootstrap-$arch.log" 2>&1 || die "debootstrap $arch stage 1"
+      if ! nice -n 19 debootstrap --foreign --arch="$arch" --variant=minbase --include=nodejs,ca-certificates \
+        "$suite" "$dir" "$(mirror)" >"$WORK/debootstrap-$arch.log" 2>&1; then
+        [ "$arch" = riscv64 ] && [ "$suite" != sid ] || die "debootstrap $arch stage 1 (see $WORK/debootstrap-$arch.log)"
+        log "riscv64 $suite failed (its index has failed hash checks on this mirror before); trying sid"
+        rm -rf "$dir"
+        nice -n 19 debootstrap --foreign --arch="$arch" --variant=minbase --include=nodejs,ca-certificates \
+          sid "$dir" "$(mirror)" >>"$WORK/debootstrap-$arch.log" 2>&1 || die "debootstrap $arch stage 1"
+      fi
       nice -n 19 chroot "$dir" /debootstrap/debootstrap --second-stage >>"$WORK/debootstrap-$arch.log" 2>&1 ||
         die "debootstrap $arch stage 2 (see $WORK/debootstrap-$arch.log)"
     fi
@@ -59,7 +67,9 @@ base_image() {
   local arch=$1 name="localhost/debian-node:trixie-$1" dir
   if ! "${PODMAN[@]}" image exists "$name"; then
     dir=$(rootfs "$arch")
-    tar -C "$dir" -c . | "${PODMAN[@]}" import --arch "$arch" - "$name" >/dev/null || die "import $name"
+    local variant=()
+    [ "$arch" = arm64 ] && variant=(--variant v8)
+    tar -C "$dir" -c . | "${PODMAN[@]}" import --arch "$arch" "${variant[@]}" - "$name" >/dev/null || die "import $name"
   fi
   echo "$name"
 }
