@@ -1,5 +1,5 @@
 import t from 'tap';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from './harness/browser.ts';
 import { answerFor, firstDatagram, liteAgentFor } from './ice-interop-helpers.ts';
 
 /*
@@ -12,23 +12,8 @@ import { answerFor, firstDatagram, liteAgentFor } from './ice-interop-helpers.ts
 t.test(
   'Chromium offers with a .local host candidate, our lite agent learns it as peer-reflexive',
   async (t) => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/lib/chromium/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-default-apps',
-        '--disable-extensions',
-        '--mute-audio',
-      ],
-    });
-    t.teardown(() => browser.close());
-    const page = await (await browser.newContext()).newPage();
+    const browser = await launchBrowser(t);
+    const page = await browser.newPage(t);
     // Page code as strings: the test is compiled without DOM types, and tsx would wrap named inner
     // functions in a helper the page lacks.
     const offer = (await page.evaluate(`(async () => {
