@@ -31,7 +31,8 @@ module.exports = {
     only('interceptor', ['rtp', 'rtcp', 'transport']),
     {
       name: 'webrtc-and-media-stay-below-the-edge',
-      comment: 'Nothing under webrtc/ or media/ imports http, control, bus, plugin-host, telemetry or their libraries',
+      comment:
+        'Nothing under webrtc/ or media/ imports http, control, bus, plugin-host, telemetry or their libraries',
       severity: 'error',
       from: { path: '^gateway/(webrtc|media)/' },
       to: {
@@ -43,21 +44,24 @@ module.exports = {
     },
     {
       name: 'media-uses-only-rtp-and-transport-of-webrtc',
-      comment: 'media may use webrtc/rtp (packetizers) and webrtc/transport (Clock); the hub reaches viewers through a sink interface, never peer',
+      comment:
+        'media may use webrtc/rtp (packetizers) and webrtc/transport (Clock); the hub reaches viewers through a sink interface, never peer',
       severity: 'error',
       from: { path: '^gateway/media/' },
       to: { path: W, pathNot: [mod('rtp'), mod('transport')] },
     },
     {
       name: 'ingest-rtsp-uses-media-rtp-rtcp',
-      comment: 'ingest-rtsp may use webrtc/rtp (depacketizers), webrtc/rtcp (receiver reports) and webrtc/transport (Clock, UDP)',
+      comment:
+        'ingest-rtsp may use webrtc/rtp (depacketizers), webrtc/rtcp (receiver reports) and webrtc/transport (Clock, UDP)',
       severity: 'error',
       from: { path: '^gateway/ingest-rtsp/' },
       to: { path: W, pathNot: [mod('rtp'), mod('rtcp'), mod('transport')] },
     },
     {
       name: 'public-api-through-index',
-      comment: "Each module exports its public API from its index.ts; no import reaches into another module's files",
+      comment:
+        "Each module exports its public API from its index.ts; no import reaches into another module's files",
       severity: 'error',
       from: { path: '^gateway/(webrtc/[^/]+|[^/]+)/' },
       to: {

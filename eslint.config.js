@@ -30,7 +30,17 @@ const ambient = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/*.cjs', 'dist/**', 'node_modules/**', 'coverage/**', '.tap/**', 'data/**', 'test/fixtures/**'] },
+  {
+    ignores: [
+      '**/*.cjs',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tap/**',
+      'data/**',
+      'test/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,6 +61,10 @@ export default tseslint.config(
   {
     // The only places where real time and real sockets enter the stack.
     files: ['gateway/webrtc/transport/system-clock.ts', 'gateway/webrtc/transport/udp-*.ts'],
-    rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-globals': 'off',
+      'no-restricted-properties': 'off',
+      'no-restricted-imports': 'off',
+    },
   },
 );

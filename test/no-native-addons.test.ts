@@ -11,7 +11,10 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 
 function runtimePackageDirs(): string[] {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return out
     .split('\n')
     .map((l) => l.trim())
@@ -40,7 +43,10 @@ t.test('no runtime dependency ships or builds a native addon', async (t) => {
     offenders.push(...nativeFiles(d));
     const pkgPath = join(d, 'package.json');
     if (existsSync(pkgPath)) {
-      const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { gypfile?: boolean; scripts?: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+        gypfile?: boolean;
+        scripts?: Record<string, string>;
+      };
       if (pkg.gypfile) offenders.push(`${d} (gypfile)`);
       const install = pkg.scripts?.install ?? '';
       if (/node-gyp|prebuild|node-pre-gyp/.test(install)) offenders.push(`${d} (install: ${install})`);
@@ -53,5 +59,8 @@ t.test('the check would see one: the dev-only node-datachannel is native', async
   // Its binary comes in a per-platform optional package (@node-datachannel/linux-x64-gnu here).
   const d = join(root, 'node_modules', '@node-datachannel');
   t.ok(nativeFiles(d).length > 0, 'node-datachannel ships a .node binary');
-  t.notOk(runtimePackageDirs().some((p) => /node-datachannel/.test(p)), 'and it is not a runtime dependency');
+  t.notOk(
+    runtimePackageDirs().some((p) => /node-datachannel/.test(p)),
+    'and it is not a runtime dependency',
+  );
 });
