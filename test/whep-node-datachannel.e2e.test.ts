@@ -6,21 +6,11 @@ import { H264Depacketizer, decodeRtp } from '../gateway/webrtc/rtp/index.ts';
 
 /*
  * Issue 3: node-datachannel (libdatachannel: its own ICE, OpenSSL's DTLS, libsrtp) as a third,
- * independent peer. It offers over WHEP; ICE and DTLS-SRTP complete; an RTP packet the gateway protects
- * with the keys it exported arrives decrypted on libdatachannel's track, and one the gateway corrupts
- * does not.
+ * independent peer. It offers over WHEP; ICE and DTLS-SRTP complete; the demo stream the gateway
+ * protects with the keys it exported arrives decrypted by libsrtp on libdatachannel's track. (A forged
+ * packet on the viewer's own SSRC would advance our sender's rollover state and is not sent here;
+ * auth failures are covered against libsrtp in gateway/webrtc/srtp/libsrtp-interop.test.ts.)
  */
-function rtpPacket(ssrc: number, seq: number, pt: number, payload: Uint8Array): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80;
-  p[1] = 0x80 | pt; // marker
-  v.setUint16(2, seq);
-  v.setUint32(4, 90000 + seq * 3000);
-  v.setUint32(8, ssrc);
-  p.set(payload, 12);
-  return p;
-}
 
 t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async (t) => {
   const gw = await startGatewayInProcess(t);
@@ -62,11 +52,6 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
   const sent = session.tracks.get('video')!;
   t.equal(sent.payloadType, 102, 'answered with the offered H.264 payload type');
 
-  // A corrupted SRTP packet (protected with our key, one byte flipped): libsrtp must refuse it.
-  const bad = srtp.tx.protectRtp(rtpPacket(sent.ssrc, 40000, 102, new Uint8Array([1, 2, 3])));
-  bad[bad.length - 1]! ^= 0xff;
-  session.pc.mediaConn!.send(bad);
-
   // The demo stream itself, relayed by the hub: libdatachannel decrypts it, we depacketize it.
   const aus: { keyframe: boolean; nals: Uint8Array[] }[] = [];
   const dep = new H264Depacketizer({ onAccessUnit: (au) => aus.push(au) });
@@ -78,7 +63,6 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
       if (pt >= 72 && pt <= 79) continue; // RTCP (RFC 5761) from the same track
       const pkt = decodeRtp(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
       if (pkt.ssrc !== sent.ssrc) t.fail(`SSRC ${pkt.ssrc} is not ours`);
-      if (pkt.sequenceNumber === 40000) t.fail('the corrupted packet arrived');
       dep.pushPacket(pkt);
     }
     await new Promise((r) => setTimeout(r, 20));
