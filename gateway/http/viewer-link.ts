@@ -56,7 +56,7 @@ export function linkViewer(
     {
       deliver: (p: MediaPacket) => {
         const s = p.kind === 'video' ? video : audio;
-        return s ? s.send(p.data, p.seq, p.timestamp, p.captureWallMs) : true;
+        return s ? s.send(p.data, p.payload, p.seq, p.timestamp, p.captureWallMs) : true;
       },
     },
     { kinds: [...tracks.keys()] },

@@ -7,6 +7,8 @@
 export interface MediaPacket {
   readonly kind: 'video' | 'audio';
   readonly data: Uint8Array;
+  /** `data` past its 12-byte header, as one view made once per packet and shared by every viewer. */
+  readonly payload: Uint8Array;
   /** The stream's 16-bit sequence number of this packet (continuous across source restarts). */
   readonly seq: number;
   /** The stream's RTP timestamp (continuous across source restarts). */

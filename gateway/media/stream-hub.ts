@@ -119,7 +119,7 @@ export interface HubViewer {
  * @example
  * const hub = new StreamHub({ name: 'demo', clock });
  * demo.onFrame((f) => hub.pushFrame(f));
- * const v = hub.addViewer({ deliver: (p) => sender.send(p) });
+ * const v = hub.addViewer({ deliver: (p) => sender.send(p.data, p.payload, p.seq, p.timestamp) });
  */
 export class StreamHub {
   readonly name: string;
@@ -169,6 +169,7 @@ export class StreamHub {
     this.batch.push({
       kind: this.batchKind,
       data,
+      payload: data.subarray(12),
       seq,
       timestamp: this.batchTs,
       marker,

@@ -38,7 +38,7 @@ export interface RtpSenderStats {
  *
  * @example
  * const s = new RtpSender({ ssrc, payloadType: 102, srtp: pc.srtp.tx, conn: pc.mediaConn });
- * s.send(packet.data, packet.seq, packet.timestamp);
+ * s.send(packet.data, packet.payload, packet.seq, packet.timestamp);
  */
 export class RtpSender {
   readonly ssrc: number;
@@ -83,16 +83,24 @@ export class RtpSender {
   }
 
   /**
-   * Sends one stream packet (`packet` = 12-byte template header + payload). Returns false when it
+   * Sends one stream packet: `template` starts with the stream's 12-byte header, `payload` is the
+   * packet's payload (a view the stream made once, shared by every viewer). Returns false when it
    * could not be sent (the conn closed, or protection failed); the caller treats that as a full queue.
    */
-  send(packet: Uint8Array, streamSeq: number, streamTs: number, captureWallMs = 0): boolean {
+  send(
+    template: Uint8Array,
+    payload: Uint8Array,
+    streamSeq: number,
+    streamTs: number,
+    captureWallMs = 0,
+  ): boolean {
     if (this.conn.closed) return false;
     const h = this.header;
-    h.set(packet.subarray(0, RTP_FIXED_HEADER_SIZE));
+    // Bytes 2-11 are all rewritten below; only V/P/X/CC and the marker come from the template.
+    h[0] = template[0] as number;
+    h[1] = template[1] as number;
     const ts = (streamTs + this.tsOffset) >>> 0;
     rewriteRtpHeaderFields(h, this.ssrc, (streamSeq + this.seqOffset) & 0xffff, ts, this.payloadType);
-    const payload = packet.subarray(RTP_FIXED_HEADER_SIZE);
     const need = RTP_FIXED_HEADER_SIZE + payload.byteLength + this.srtp.rtpOverhead;
     if (need > this.out.byteLength) this.out = new Uint8Array(need);
     try {
