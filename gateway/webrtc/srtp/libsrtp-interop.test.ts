@@ -5,7 +5,7 @@
  * AEAD-AES-256-GCM, the last two of which werift lacks in part), RTP across a sequence-number wrap
  * and SRTCP. Skipped when gst-launch-1.0 or the srtp plugin is missing (TESTING.md installs them).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,13 @@ import {
   srtpProfile,
 } from './profiles.ts';
 import { buildRtcp, buildRtp, toHex } from './test-support.ts';
+
+/** A pipeline path let nothing through and rejected nothing: a harness failure (see the retry below). */
+class PipelineNotFlowing extends Error {
+  constructor() {
+    super('GStreamer srtpenc/srtpdec pipeline never started flowing');
+  }
+}
 
 // libsrtp comes through GStreamer's srtp plugin; without it this test fails loudly, never skips.
 if (spawnSync('gst-inspect-1.0', ['srtpenc'], { stdio: 'ignore' }).status !== 0) {
@@ -153,6 +160,20 @@ for (const profile of [
 ]) {
   const p = srtpProfile(profile);
   t.test(`${p.name}: ours ⇄ libsrtp (GStreamer srtpenc/srtpdec)`, async (t) => {
+    // A GStreamer pipeline whose srtpdec/srtpenc never lets the first packet through (seen about
+    // once in ten runs: a path where nothing comes back and nothing is rejected) is a harness failure,
+    // not a verdict: such a run throws PipelineNotFlowing before any assertion and gets one retry.
+    for (let run = 0; ; run++) {
+      try {
+        return await exchange(t);
+      } catch (e) {
+        if (!(e instanceof PipelineNotFlowing) || run >= 1) throw e;
+        t.comment('the GStreamer pipeline never started flowing; retrying once with a fresh one');
+      }
+    }
+  });
+
+  async function exchange(t: Test): Promise<void> {
     const ssrc = 0x12345678;
     const masterKey = randomBytes(p.keyLength);
     const masterSalt = randomBytes(p.saltLength);
@@ -238,6 +259,15 @@ for (const profile of [
           if (result.libsrtcpDecrypted === 0) tx.send(first.srtcp, gst.srtcpIn, '127.0.0.1');
           if (result.weDecryptedRtcp === 0) tx.send(first.rtcp, gst.rtcpIn, '127.0.0.1');
         }
+        const stuck = [
+          result.libsrtpDecrypted,
+          result.weDecrypted,
+          result.libsrtcpDecrypted,
+          result.weDecryptedRtcp,
+        ];
+        if (stuck.includes(0) && result.bad === 0 && errors.length === 0) {
+          throw new PipelineNotFlowing();
+        }
       } else if (i % 10 === 0) {
         sendRtcp();
         // Flow control: wait for this batch to come back before sending more, so that a loaded
@@ -269,5 +299,5 @@ for (const profile of [
     t.equal(result.weDecrypted, packets, 'we unprotect every SRTP packet libsrtp protects');
     t.equal(result.libsrtcpDecrypted, rtcps, 'libsrtp unprotects our SRTCP');
     t.equal(result.weDecryptedRtcp, rtcps, 'we unprotect libsrtp SRTCP');
-  });
+  }
 }
