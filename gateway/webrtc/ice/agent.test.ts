@@ -76,6 +76,10 @@ t.test('full controlling <-> lite controlled: connects, data flows both ways', a
   clock.advance(20);
   t.same(gotB, [0x80]);
   t.same(gotA, [0x81]);
+  ca.send(new Uint8Array([0x80, 1, 2]));
+  clock.advance(20);
+  t.match(a.agent.stats, { bytesSent: 5, bytesReceived: 2 }, 'application bytes on the selected pair');
+  t.match(b.agent.stats, { bytesSent: 2, bytesReceived: 5 });
   t.ok(a.agent.selectedPair?.nominated);
   a.agent.close();
   b.agent.close();

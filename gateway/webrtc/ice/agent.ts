@@ -101,6 +101,9 @@ export interface IceAgentStats {
   sendErrors: number;
   dataSent: number;
   dataReceived: number;
+  /** Bytes of application data (DTLS, SRTP) sent and delivered on the selected pair, for getStats(). */
+  bytesSent: number;
+  bytesReceived: number;
   dataDropped: number;
   roleSwitches: number;
   remoteCandidatesIgnored: number;
@@ -143,6 +146,8 @@ export class IceAgent {
     sendErrors: 0,
     dataSent: 0,
     dataReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
     dataDropped: 0,
     roleSwitches: 0,
     remoteCandidatesIgnored: 0,
@@ -407,6 +412,7 @@ export class IceAgent {
     }
     if (sel && sameAddr(from, sel.remoteAddr)) {
       this.stats.dataReceived++;
+      this.stats.bytesReceived += data.byteLength;
       this.iceConn?.deliver(data, from);
     } else if (!sel && (this.pairs.has(addrKey(from)) || this.findRemote(from))) {
       // Data may overtake the nominating check under loss/reordering: keep a few until selection.
@@ -867,6 +873,7 @@ export class IceAgent {
     for (const e of early) {
       if (sameAddr(e.from, p.remoteAddr)) {
         this.stats.dataReceived++;
+        this.stats.bytesReceived += e.data.byteLength;
         conn.deliver(e.data, e.from);
       } else this.stats.dataDropped++;
     }
@@ -878,6 +885,7 @@ export class IceAgent {
     const p = this.selected;
     if (!p) return;
     this.stats.dataSent++;
+    this.stats.bytesSent += data.byteLength;
     this.io.send(data, p.remoteAddr);
   }
 
