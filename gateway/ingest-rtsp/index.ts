@@ -94,6 +94,15 @@ export {
   type TrackStats,
 } from './rtsp-source.ts';
 export { backoffMs } from './backoff.ts';
+export { createRtspCounters, type RtspCounters, type RtspMediaCounters } from './rtsp-counters.ts';
+export { ReceptionStats, type ReceptionSnapshot } from './reception-stats.ts';
+export {
+  ReceiverReporter,
+  rtcpIntervalMs,
+  RTCP_MIN_INTERVAL_MS,
+  type ReceiverReporterOptions,
+  type RtcpIntervalInput,
+} from './receiver-reporter.ts';
 export { TimestampUnwrapper } from './timestamp-unwrapper.ts';
 export {
   createTrackDepacketizer,

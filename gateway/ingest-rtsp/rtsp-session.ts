@@ -1,4 +1,6 @@
+import { decodeRtcpCompound } from '../webrtc/rtcp/index.ts';
 import {
+  addr,
   systemClock,
   udpNet,
   type Addr,
@@ -13,6 +15,8 @@ import { RtspError, toRtspError } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
 import { bodyText, type RtspResponse } from './message.ts';
 import type { MessageLimits } from './message-parser.ts';
+import { ReceiverReporter } from './receiver-reporter.ts';
+import { ReceptionStats } from './reception-stats.ts';
 import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
 import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
 import { parseSessionDescription, type SessionDescriptionInfo } from './session-description.ts';
@@ -35,6 +39,10 @@ export interface SetupTrack {
   serverPorts?: [number, number];
   /** The SSRC the camera announced in Transport, if it did. */
   ssrc?: number;
+  /** Sequence, loss and jitter of the track's RTP (RFC 3550 A.1/A.3/A.8), for RRs and metrics. */
+  reception: ReceptionStats;
+  /** UDP: the receiver reports sent to the camera's RTCP port (RFC 3550 §6.4.2). */
+  reporter?: ReceiverReporter;
 }
 
 export type PacketKind = 'rtp' | 'rtcp';
@@ -68,6 +76,8 @@ export interface RtspClientOptions {
   logger?: RtspLogger;
   /** The cnonce source for Digest (tests). */
   cnonce?: () => string;
+  /** UDP receiver reports: the §6.2 minimum interval (default 5000 ms) and the randomness (tests). */
+  rtcp?: { minIntervalMs?: number; random?: () => number; cname?: string };
 }
 
 export interface RtspSessionOptions extends RtspClientOptions {
@@ -295,7 +305,7 @@ export class RtspSession {
       acceptChannel: (c) => this.byChannel[c] !== undefined,
       onData: (channel, payload) => {
         const route = this.byChannel[channel];
-        if (route) this.opts.onPacket(route.st, payload, route.kind);
+        if (route) this.deliver(route.st, payload, route.kind);
       },
     });
     conn.onClose((err) => {
@@ -318,12 +328,17 @@ export class RtspSession {
       let udp: [DatagramConn, DatagramConn] | undefined;
       if (transport === 'tcp') {
         conn.expectInterleaved = true;
-        st = { track, transport, channels: [2 * i, 2 * i + 1] };
+        st = {
+          track,
+          transport,
+          channels: [2 * i, 2 * i + 1],
+          reception: new ReceptionStats(track.clockRate),
+        };
         request = formatTransport({ lower: 'TCP', interleaved: [2 * i, 2 * i + 1] });
       } else {
         udp = await this.bindUdpPair();
         const ports: [number, number] = [udp[0].localAddr.port, udp[1].localAddr.port];
-        st = { track, transport, clientPorts: ports };
+        st = { track, transport, clientPorts: ports, reception: new ReceptionStats(track.clockRate) };
         request = formatTransport({ lower: 'UDP', clientPort: ports });
       }
       const res = await conn.request('SETUP', track.control, { Transport: request });
@@ -358,18 +373,53 @@ export class RtspSession {
         // otherwise. The camera is the Transport `source=` or the URL's IP (a DNS name: no filter).
         const camera = reply?.source ?? parseRtspUrl(this.url).host;
         const accept = isIpLiteral(camera) ? (from: Addr) => from.address === camera : () => true;
+        // Where receiver reports go: the camera's RTCP port (§6.4.2), at its IP or, for a DNS name,
+        // the address its packets come from.
+        let cameraIp = isIpLiteral(camera) ? camera : undefined;
+        let cameraRtcp: Addr | undefined;
         rtpConn.onData((data, from) => {
-          if (accept(from)) this.opts.onPacket(st, data, 'rtp');
-          else this.foreign();
+          if (!accept(from)) return this.foreign();
+          cameraIp ??= from.address;
+          this.deliver(st, data, 'rtp');
         });
         rtcpConn.onData((data, from) => {
-          if (accept(from)) this.opts.onPacket(st, data, 'rtcp');
-          else this.foreign();
+          if (!accept(from)) return this.foreign();
+          cameraIp ??= from.address;
+          st.reporter?.onRtcpReceived(data.length);
+          this.deliver(st, data, 'rtcp');
         });
+        const rtcpPort = reply?.serverPort?.[1];
+        if (rtcpPort !== undefined) {
+          st.reporter = new ReceiverReporter({
+            clock: this.clock,
+            reception: st.reception,
+            ...this.opts.rtcp,
+            send: (bytes) => {
+              if (cameraIp === undefined || rtcpConn.closed) return;
+              cameraRtcp ??= addr(cameraIp, rtcpPort);
+              rtcpConn.send(bytes, cameraRtcp);
+            },
+          });
+        }
       }
       this.setup.push(st);
       this.go(i === tracks.length - 1 ? 'setup-done' : 'setup-more');
     }
+  }
+
+  /** Updates the track's reception statistics (RTP: A.1/A.8; RTCP: the camera's SRs), then hands it on. */
+  private deliver(st: SetupTrack, payload: Uint8Array, kind: PacketKind): void {
+    if (kind === 'rtp') st.reception.onRtp(payload, this.clock.now());
+    else {
+      try {
+        for (const p of decodeRtcpCompound(payload)) {
+          if (p.type === 'sr') st.reception.onSenderReport(p, this.clock.now());
+        }
+      } catch {
+        // A broken RTCP packet carries no SR for LSR: ignored (the RTP keeps flowing).
+      }
+    }
+    this.opts.onPacket(st, payload, kind);
   }
 
   /** Binds an even RTP port and the odd RTCP port above it (RFC 3550 §11). */
@@ -401,6 +451,7 @@ export class RtspSession {
     if (res.status < 200 || res.status >= 300) throw statusError('PLAY', url, res);
     this.go('play-ok');
     this.scheduleKeepalive();
+    for (const st of this.setup) st.reporter?.start();
     this.log.info(
       {
         url: maskUrl(this.url),
@@ -448,6 +499,7 @@ export class RtspSession {
     if (this.ended || this.closing) return;
     this.ended = err;
     this.keepaliveTimer?.cancel();
+    for (const st of this.setup) st.reporter?.close({ bye: false });
     const wasStarted = this.stateValue === 'playing';
     void this.close();
     if (wasStarted) for (const h of this.endHandlers.splice(0)) h(err);
@@ -461,6 +513,8 @@ export class RtspSession {
     if (this.closing) return;
     this.closing = true;
     this.keepaliveTimer?.cancel();
+    // §6.3.7: a BYE tells the camera we are leaving (sent before the ports close).
+    for (const st of this.setup) st.reporter?.close();
     const conn = this.conn;
     if (this.stateValue !== 'closed') this.stateValue = nextSessionState(this.stateValue, 'close');
     if (this.stateValue === 'teardown') {

@@ -5,6 +5,13 @@ import { RtspError, toRtspError, type RtspErrorCode } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
 import type { RequestLogEntry } from './rtsp-connection.ts';
 import {
+  createRtspCounters,
+  mediaCounters,
+  type RtspCounters,
+  type RtspMediaCounters,
+} from './rtsp-counters.ts';
+import type { ReceptionStats } from './reception-stats.ts';
+import {
   RtspSession,
   type PacketKind,
   type RtspClientOptions,
@@ -42,6 +49,8 @@ export interface RtspSourceOptions extends RtspClientOptions {
   signal?: AbortSignal;
   /** Depacketize into `frame` events (default true); false delivers RTP `packet`s only. */
   depacketize?: boolean;
+  /** Cumulative counters to increment (shared across sources of one stream); default a new set. */
+  counters?: RtspCounters;
 }
 
 export interface TrackStats {
@@ -50,6 +59,8 @@ export interface TrackStats {
   packets: number;
   bytes: number;
   rtcpPackets: number;
+  /** Sequence, loss (RFC 3550 A.3) and jitter of this session's packets. */
+  reception: ReceptionStats;
   /** Depacketizer counters (frames, keyframes, lost packets, B-frames); absent for tracks not relayed. */
   media: TrackDepacketizerStats | undefined;
 }
@@ -104,6 +115,8 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     tracks: [],
     lastError: undefined,
   };
+  /** Monotonic across sessions: what `edgegw.rtsp.*` metrics read. */
+  readonly counters: RtspCounters;
   private readonly opts: RtspSourceOptions;
   private readonly clock: Clock;
   private readonly log: RtspLogger;
@@ -119,6 +132,9 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   private closed = false;
   private currentTracks: SetupTrack[] = [];
   private depacketizers: Array<TrackDepacketizer | undefined> = [];
+  /** Per track of the current session: its media's counters and the loss already added to them. */
+  private trackCounters: RtspMediaCounters[] = [];
+  private lostSeen: number[] = [];
 
   constructor(options: RtspSourceOptions) {
     super();
@@ -128,6 +144,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? silentLogger;
     this.transport = options.transport ?? 'tcp';
+    this.counters = options.counters ?? createRtspCounters();
     options.signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
 
@@ -197,7 +214,10 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       clock: this.clock,
       logger: this.log,
       onRequest: (e) => this.emit('request', e),
-      onForeignPacket: () => this.stats.foreignPackets++,
+      onForeignPacket: () => {
+        this.stats.foreignPackets++;
+        this.counters.foreignPackets++;
+      },
       onPacket: (st, payload, kind) => this.onPacket(st, payload, kind),
       onTracks: (setup) => {
         if (this.session === session) this.useTracks(setup);
@@ -238,8 +258,11 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       packets: 0,
       bytes: 0,
       rtcpPackets: 0,
+      reception: s.reception,
       media: this.depacketizers[i]?.stats,
     }));
+    this.trackCounters = setup.map((s) => mediaCounters(this.counters, s.track.media, s.track.codec));
+    this.lostSeen = setup.map(() => 0);
   }
 
   private onPacket(st: SetupTrack, payload: Uint8Array, kind: PacketKind): void {
@@ -247,11 +270,23 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     this.packetsThisSession++;
     const i = this.currentTracks.indexOf(st);
     const ts = this.stats.tracks[i];
-    if (ts) {
+    const c = this.trackCounters[i];
+    if (ts && c) {
       if (kind === 'rtp') {
         ts.packets++;
         ts.bytes += payload.length;
-      } else ts.rtcpPackets++;
+        c.packets++;
+        c.bytes += payload.length;
+        const lost = st.reception.lostPackets;
+        const seen = this.lostSeen[i] as number;
+        if (lost > seen) {
+          c.lostPackets += lost - seen;
+          this.lostSeen[i] = lost;
+        }
+      } else {
+        ts.rtcpPackets++;
+        c.rtcpPackets++;
+      }
     }
     this.emit('packet', st, payload, kind);
     if (kind === 'rtp') this.depacketizers[i]?.push(payload);
@@ -274,6 +309,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       if (stillWaiting && idle >= Math.min(fallbackMs, silenceMs)) {
         // RTP over UDP does not get through (firewall, NAT): TCP interleaved rides the control connection.
         this.stats.udpFallbacks++;
+        this.counters.udpFallbacks++;
         this.log.warn({ url: this.maskedUrl, afterMs: idle }, 'rtsp: no RTP over UDP, falling back to TCP');
         this.transport = 'tcp';
         this.attempt = 0;
@@ -306,6 +342,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     this.liveSince = 0;
     this.attempt++;
     this.stats.reconnects++;
+    this.counters.reconnects++;
     this.stats.lastError = { code: err.code, message: err.message };
     const retryInMs =
       delayOverrideMs ?? backoffMs(this.attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
