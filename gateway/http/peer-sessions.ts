@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
 import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
-import { PeerConnection, type PeerLogger } from '../webrtc/peer/index.ts';
+import { PeerConnection, type PeerLogger, type StatsReport } from '../webrtc/peer/index.ts';
 
 /** A PATCH asked for an ICE restart (new ice-ufrag/ice-pwd), which sessions do not support yet (422). */
 export class IceRestartUnsupportedError extends Error {
@@ -89,6 +89,12 @@ export class PeerSessions<S extends { readonly stream: string; readonly pc: Peer
     }
     s.pc.addRemoteCandidates(sdpfrag);
     return true;
+  }
+
+  /** `GET` on the session's stats: its peer's getStats(); undefined when no such session for that stream. */
+  stats(stream: string, id: string): StatsReport | undefined {
+    const s = this.sessions.get(id);
+    return s && s.stream === stream ? s.pc.getStats() : undefined;
   }
 
   closeAll(): void {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { PeerConnection } from '../webrtc/peer/index.ts';
+import type { PeerConnection, StatsReport } from '../webrtc/peer/index.ts';
 import type { StreamHub } from '../media/index.ts';
 import { linkViewer, type SentTrack, type ViewerLink } from './viewer-link.ts';
 import {
@@ -8,6 +8,7 @@ import {
   parseRemoteDescription,
   pickAudio,
   pickH264,
+  type Codec,
   type MediaSection,
   type SectionAnswer,
 } from '../webrtc/sdp/index.ts';
@@ -85,6 +86,31 @@ function decideViewer(
 }
 
 /**
+ * Gives the viewer's peer connection its senders' live counters and the receiver-report figures of
+ * each track, so `pc.getStats()` has outbound-rtp and remote-inbound-rtp entries.
+ */
+function registerSendStats(
+  pc: PeerConnection,
+  link: ViewerLink,
+  tracks: ReadonlyMap<'video' | 'audio', SentTrack>,
+  codecs: ReadonlyMap<'video' | 'audio', Codec>,
+): void {
+  for (const [kind, t] of tracks) {
+    const sender = link.senders.get(kind);
+    const codec = codecs.get(kind);
+    if (!sender || !codec) continue;
+    pc.addSendStreamStats({
+      ssrc: t.ssrc,
+      kind,
+      mid: t.mid,
+      codec,
+      counters: sender.stats,
+      reception: link.quality.get(kind)?.quality,
+    });
+  }
+}
+
+/**
  * WHEP viewer sessions on the gateway's own WebRTC stack: one {@link PeerConnection} per viewer,
  * all on the shared UDP port through the mux, removed when they fail or are deleted.
  */
@@ -136,6 +162,7 @@ export class WhepSessions implements WhepBackend {
     }
     const { id, pc } = newPeerSession(this.opts);
     const tracks = new Map<'video' | 'audio', SentTrack>();
+    const codecs = new Map<'video' | 'audio', Codec>();
     const answer = pc.acceptOffer(offer, (section) => {
       const kind = section.kind;
       // One track of each kind per viewer (BUNDLE, RFC 9143): extra sections of a kind are rejected.
@@ -145,6 +172,7 @@ export class WhepSessions implements WhepBackend {
       if (!a || !codec) return undefined;
       // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.
       const ssrc = randomInt(1, 0xffff_ffff);
+      codecs.set(kind, codec);
       tracks.set(kind, {
         mid: section.mid,
         kind,
@@ -173,6 +201,7 @@ export class WhepSessions implements WhepBackend {
           clock: this.opts.clock,
           cname: `edgegw-${id.slice(0, 8)}`,
         });
+        if (session.link) registerSendStats(pc, session.link, tracks, codecs);
         this.opts.onViewer?.('joined', session);
       }
       if (s === 'failed' || s === 'closed') {
@@ -183,6 +212,11 @@ export class WhepSessions implements WhepBackend {
     });
     this.opts.logger.info({ session: id, stream }, 'viewer session created');
     return { id, answer, etag: `"${id}-1"` };
+  }
+
+  /** `GET /whep/{stream}/{id}/stats`: the viewer's getStats() snapshot; undefined when no such session. */
+  sessionStats(stream: string, id: string): StatsReport | undefined {
+    return this.sessions.stats(stream, id);
   }
 
   deleteSession(stream: string, id: string): boolean {

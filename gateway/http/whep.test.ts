@@ -30,6 +30,8 @@ function backend(): WhepBackend & { sessions: Map<string, string>; patches: stri
       patches.push(frag);
       return sessions.has(id);
     },
+    sessionStats: (stream, id) =>
+      sessions.get(id) === stream ? { timestamp: 1, connectionState: 'connected', stats: [] } : undefined,
     iceServers: () => [
       { urls: 'stun:stun.example.net:3478' },
       { urls: 'turn:t.example.net', username: 'u', credential: 'p' },
@@ -118,3 +120,36 @@ t.test('PATCH trickles, DELETE ends, unknown sessions 404', async (t) => {
   t.equal((await a.request('/whep/demo/s1', { method: 'DELETE' })).status, 404);
   t.equal(b.sessions.size, 0);
 });
+
+t.test(
+  'GET {location}/stats: the session snapshot as JSON; 404 for another; token like the session',
+  async (t) => {
+    const { a } = app();
+    const r = await post(a, '/whep/demo', 'v=0\r\noffer');
+    const loc = r.headers.get('location')!;
+    const g = await a.request(`${loc}/stats`, { headers: { origin: 'http://player.example' } });
+    t.equal(g.status, 200);
+    t.match(g.headers.get('content-type'), /application\/json/);
+    t.equal(g.headers.get('cache-control'), 'no-store');
+    t.equal(g.headers.get('access-control-allow-origin'), '*');
+    t.same(await g.json(), { timestamp: 1, connectionState: 'connected', stats: [] });
+    t.equal((await a.request('/whep/demo/nope/stats')).status, 404);
+    t.equal(
+      (await a.request(`${loc.replace('/demo/', '/other/')}/stats`)).status,
+      404,
+      'the stream must match',
+    );
+
+    const guarded = new Hono();
+    const b = backend();
+    mountWhep(guarded, b, { token: 'sec' });
+    const made = await guarded.request('/whep/demo', {
+      method: 'POST',
+      body: 'v=0\r\noffer',
+      headers: { 'content-type': 'application/sdp', authorization: 'Bearer sec' },
+    });
+    const at = `${made.headers.get('location')}/stats`;
+    t.equal((await guarded.request(at)).status, 401, 'no token: 401');
+    t.equal((await guarded.request(at, { headers: { authorization: 'Bearer sec' } })).status, 200);
+  },
+);

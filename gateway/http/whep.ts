@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import type { StatsReport } from '../webrtc/peer/index.ts';
 import { bearerAuth } from './bearer-auth.ts';
 
 /** An error from the backend that the HTTP layer maps by its stable `code`. */
@@ -25,6 +26,11 @@ export interface WhepBackend {
    * error `ICE_RESTART_UNSUPPORTED` (422) for an ICE restart.
    */
   patchSession(stream: string, id: string, sdpfrag: string): boolean;
+  /**
+   * The session's W3C webrtc-stats shaped snapshot (`GET {location}/stats`); undefined when there is no
+   * such session. Without it the route answers 404.
+   */
+  sessionStats?(stream: string, id: string): StatsReport | undefined;
   /** STUN/TURN servers advertised to clients in `Link` headers (WHEP §4.4); may be empty. */
   iceServers(): readonly { urls: string; username?: string; credential?: string }[];
 }
@@ -108,14 +114,16 @@ function mountSdpResource(
     `${prefix}/*`,
     cors({
       origin: '*',
-      allowMethods: ['POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization', 'If-Match'],
       exposeHeaders: ['Location', 'ETag', 'Link', 'Accept-Post', 'Accept-Patch', 'WWW-Authenticate'],
       maxAge: 600,
     }),
   );
   // After CORS, so a 401 still carries Access-Control-Allow-Origin and the player can read it.
-  if (opts.token !== undefined) app.use(`${prefix}/*`, bearerAuth(opts.token, ['POST', 'PATCH', 'DELETE']));
+  // The stats of a session need the same token as the session itself.
+  if (opts.token !== undefined)
+    app.use(`${prefix}/*`, bearerAuth(opts.token, ['GET', 'POST', 'PATCH', 'DELETE']));
   app.options(`${prefix}/:stream`, (c) => {
     const link = linkHeader(backend.iceServers());
     c.header('Accept-Post', 'application/sdp');
@@ -150,6 +158,13 @@ function mountSdpResource(
     } catch (err) {
       return errorProblem(c, err);
     }
+  });
+  // The session's getStats() as JSON (webrtc-stats names), for dashboards and tests; never cached.
+  app.get(`${prefix}/:stream/:id/stats`, (c) => {
+    const report = backend.sessionStats?.(c.req.param('stream'), c.req.param('id'));
+    if (!report) return problem(c, 404, 'no such session');
+    c.header('Cache-Control', 'no-store');
+    return c.json(report);
   });
   app.delete(`${prefix}/:stream/:id`, (c) => {
     const ok = backend.deleteSession(c.req.param('stream'), c.req.param('id'));

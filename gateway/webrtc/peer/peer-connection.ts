@@ -23,6 +23,15 @@ import {
 import { decodeRtcpCompound, type RtcpPacket } from '../rtcp/index.ts';
 import { nextConnectionState, type ConnectionState } from './connection-state.ts';
 import { PeerError } from './errors.ts';
+import {
+  buildStatsReport,
+  type FeedbackCounts,
+  type PairSource,
+  type ReceiveStreamSource,
+  type SendStreamSource,
+} from './stats-builder.ts';
+import type { RtpReceiveCounts } from './rtp-receive-counter.ts';
+import type { DtlsTransportState, StatsReport } from './stats-report.ts';
 
 /** Structured logger the peer reports to (pino-compatible). */
 export interface PeerLogger {
@@ -43,6 +52,18 @@ export interface PeerConnectionOptions {
   readonly ice?: Partial<Pick<IceAgentOptions, 'consentTimeout' | 'disconnectedTimeout' | 'connectTimeout'>>;
   /** DTLS handshake limit; default 30 s. */
   readonly dtlsTimeoutMs?: number;
+}
+
+/**
+ * A stream the session sends, for {@link PeerConnection.getStats}: its negotiation and live counter
+ * objects (an RtpSender's `stats`, an interceptor ReceiverStats' `quality`), read at each snapshot.
+ * The peer counts the NACK/PLI/FIR the remote sends about its SSRC itself.
+ */
+export type SendStreamStats = Omit<SendStreamSource, 'feedback'>;
+
+/** A stream the session receives (a publisher's track): its negotiation and its receive counter. */
+export interface ReceiveStreamStats extends Omit<ReceiveStreamSource, 'counts'> {
+  readonly counter: { readonly counts: RtpReceiveCounts };
 }
 
 /** The SRTP contexts of a connected session: `tx` protects what we send, `rx` unprotects what we get. */
@@ -85,6 +106,13 @@ export class PeerConnection {
   private readonly rtpListeners = new Set<(packet: Uint8Array) => void>();
   /** Media-path counters: what arrived on the SRTP/SRTCP class and what was dropped. */
   readonly mediaStats = { rtpIn: 0, rtcpIn: 0, dropped: 0 };
+  private dtlsState: DtlsTransportState = 'new';
+  private dtlsRole: 'client' | 'server' | undefined;
+  private readonly sendStreams = new Map<
+    number,
+    { s: SendStreamStats; feedback: { -readonly [K in keyof FeedbackCounts]: number } }
+  >();
+  private readonly receiveStreams = new Set<ReceiveStreamStats>();
   /** Resolves when connected; rejects when the session fails or closes first. */
   readonly connected: Promise<void>;
   private settle!: { resolve: () => void; reject: (e: Error) => void };
@@ -125,6 +153,67 @@ export class PeerConnection {
   /** The DTLS cipher suite and SRTP profile negotiated, for stats and logs. */
   get dtlsInfo(): { cipherSuite: string | undefined; srtpProfile: number | undefined } {
     return { cipherSuite: this.dtls?.cipherSuite, srtpProfile: this.dtls?.selectedSrtpProfile };
+  }
+
+  /**
+   * Adds a stream we send to {@link getStats}; the peer counts the remote's NACK, PLI and FIR for
+   * its SSRC from then on. Returns the remover.
+   */
+  addSendStreamStats(s: SendStreamStats): () => void {
+    const ssrc = s.ssrc >>> 0;
+    this.sendStreams.set(ssrc, { s, feedback: { nack: 0, pli: 0, fir: 0 } });
+    return () => this.sendStreams.delete(ssrc);
+  }
+
+  /** Adds a stream we receive to {@link getStats}. Returns the remover. */
+  addReceiveStreamStats(s: ReceiveStreamStats): () => void {
+    this.receiveStreams.add(s);
+    return () => this.receiveStreams.delete(s);
+  }
+
+  /**
+   * A snapshot shaped like W3C webrtc-stats (`RTCPeerConnection.getStats()`): transport (ICE + DTLS),
+   * candidate pairs and candidates, an outbound-rtp (and, once the remote reported, a
+   * remote-inbound-rtp) per sent stream, an inbound-rtp per received stream, and their codecs.
+   *
+   * @example
+   * const r = pc.getStats();
+   * const out = statsOfType(r, 'outbound-rtp'); // [{ ssrc, kind: 'video', packetsSent, ... }]
+   */
+  getStats(): StatsReport {
+    const ice = this.ice;
+    const selected = ice?.selectedPair;
+    const pairs: PairSource[] = (ice?.pairList() ?? []).map((p) => ({
+      local: p.local,
+      remote: p.remote,
+      state: p.state,
+      nominated: p.nominated || p.remoteNominated,
+      selected: p === selected,
+      rttMs: p.rtt,
+    }));
+    const profile = this.srtpPair?.profile;
+    return buildStatsReport({
+      timestamp: this.opts.clock.wallNow(),
+      connectionState: this.state,
+      transport: {
+        iceRole: ice?.role ?? 'controlled',
+        iceState: ice?.state ?? 'new',
+        localUfrag: ice?.localCredentials.ufrag,
+        dtlsState: this.dtlsState,
+        dtlsRole: this.dtlsRole,
+        dtlsCipher: this.dtls?.cipherSuite,
+        srtpCipher: profile !== undefined ? srtpProfile(profile).name : undefined,
+        bytesSent: ice?.stats.bytesSent ?? 0,
+        bytesReceived: ice?.stats.bytesReceived ?? 0,
+        packetsSent: ice?.stats.dataSent ?? 0,
+        packetsReceived: ice?.stats.dataReceived ?? 0,
+      },
+      localCandidates: ice?.localCandidates() ?? [],
+      remoteCandidates: ice?.remoteCandidates() ?? [],
+      pairs,
+      send: [...this.sendStreams.values()].map(({ s, feedback }) => ({ ...s, feedback })),
+      receive: [...this.receiveStreams].map(({ counter, ...r }) => ({ ...r, counts: counter.counts })),
+    });
   }
 
   /** Decoded RTCP compounds from the peer (receiver reports, NACK, PLI, FIR, REMB, ...). */
@@ -230,6 +319,7 @@ export class PeerConnection {
   close(): void {
     if (this.state === 'closed') return;
     this.abort.abort();
+    if (this.dtlsState !== 'new') this.dtlsState = 'closed';
     this.dtls?.close();
     this.ice?.close();
     this.srtpPair?.tx.close();
@@ -242,6 +332,8 @@ export class PeerConnection {
     if (this.state === 'closed') return;
     const demux = createDemux(iceConn);
     this.rtpConn = demux.rtp;
+    this.dtlsState = 'connecting';
+    this.dtlsRole = role;
     const opts = {
       certificate: this.opts.certificate,
       clock: this.opts.clock,
@@ -277,6 +369,7 @@ export class PeerConnection {
         rx: new SrtpContext({ profile, ...keys.remote }),
       };
       const rx = this.srtpPair.rx;
+      this.dtlsState = 'connected';
       demux.rtp.onData((d) => this.onMedia(d, rx));
       this.opts.logger?.info(
         { cipherSuite: dtls.cipherSuite, srtpProfile: srtpProfile(profile).name, remote: iceConn.remoteAddr },
@@ -300,6 +393,7 @@ export class PeerConnection {
       if (pt >= 64 && pt <= 95) {
         const packets = decodeRtcpCompound(rx.unprotectRtcp(d));
         this.mediaStats.rtcpIn++;
+        if (this.sendStreams.size > 0) this.countFeedback(packets);
         for (const fn of this.rtcpListeners) fn(packets);
       } else {
         const p = rx.unprotectRtp(d);
@@ -308,6 +402,21 @@ export class PeerConnection {
       }
     } catch {
       this.mediaStats.dropped++;
+    }
+  }
+
+  /** NACK (RFC 4585 §6.2.1), PLI (§6.3.1) and FIR (RFC 5104 §4.3.1, its SSRCs in the FCI) per sent SSRC. */
+  private countFeedback(packets: readonly RtcpPacket[]): void {
+    for (const p of packets) {
+      if (p.type === 'nack' || p.type === 'pli') {
+        const f = this.sendStreams.get(p.mediaSsrc)?.feedback;
+        if (f) f[p.type]++;
+      } else if (p.type === 'fir') {
+        for (const e of p.entries) {
+          const f = this.sendStreams.get(e.ssrc)?.feedback;
+          if (f) f.fir++;
+        }
+      }
     }
   }
 
@@ -326,6 +435,7 @@ export class PeerConnection {
       { err: { code: (err as { code?: string }).code, message: err.message } },
       'peer failed',
     );
+    if (this.dtlsState !== 'new') this.dtlsState = 'failed';
     this.transition('failed', err);
     this.settle.reject(err);
     this.abort.abort();

@@ -1,0 +1,59 @@
+import t from 'tap';
+import type { RtpPacket } from '../rtp/index.ts';
+import { RtpReceiveCounter } from './rtp-receive-counter.ts';
+
+const pkt = (seq: number, ts: number, ssrc = 5, payload = 100): RtpPacket => ({
+  marker: false,
+  payloadType: 111,
+  sequenceNumber: seq & 0xffff,
+  timestamp: ts >>> 0,
+  ssrc,
+  csrcs: [],
+  padding: 0,
+  payload: new Uint8Array(payload),
+});
+
+t.test('counts packets, payload and header bytes; loss from the sequence gap', async (t) => {
+  const c = new RtpReceiveCounter(48000);
+  t.equal(c.counts.ssrc, undefined);
+  // 20 ms Opus frames: 960 ticks apart, arriving exactly 20 ms apart (no jitter).
+  for (let i = 0; i < 10; i++)
+    if (i !== 4 && i !== 7) c.onPacket(pkt(65530 + i, i * 960), 112, i * 20, 1000 + i);
+  const n = c.counts;
+  t.equal(n.ssrc, 5);
+  t.equal(n.packetsReceived, 8);
+  t.equal(n.bytesReceived, 800);
+  t.equal(n.headerBytesReceived, 96);
+  t.equal(n.packetsLost, 2, 'two missing, across the sequence wrap');
+  t.equal(n.jitter, 0, 'steady arrival: no jitter');
+  t.equal(n.lastPacketReceivedTimestamp, 1009);
+});
+
+t.test('another SSRC on the same stream is not counted', async (t) => {
+  const c = new RtpReceiveCounter(48000);
+  c.onPacket(pkt(1, 0), 112, 0, 0);
+  c.onPacket(pkt(2, 960, 6), 112, 20, 0);
+  t.equal(c.counts.packetsReceived, 1);
+});
+
+t.test('jitter follows RFC 3550 A.8 and survives the timestamp wrap', async (t) => {
+  const c = new RtpReceiveCounter(90000);
+  // Alternate arrivals 10 ms early and late around a 33 ms grid: |D| = 20 ms = 1800 ticks each time.
+  let expected = 0;
+  const start = 0xffff_ffff - 3000 * 5; // wraps within the run
+  for (let i = 0; i < 40; i++) {
+    const arrival = i * 33.3333 + (i % 2 === 0 ? 10 : -10);
+    c.onPacket(pkt(i, start + i * 3000), 112, arrival, 0);
+    if (i > 0) expected += (1800 - expected) / 16;
+  }
+  t.ok(Math.abs(c.counts.jitter - expected / 90000) < 1e-4, `${c.counts.jitter} ≈ ${expected / 90000}`);
+  t.ok(c.counts.jitter > 0.015, 'converging towards 20 ms');
+});
+
+t.test('feedback sent is counted by kind', async (t) => {
+  const c = new RtpReceiveCounter(90000);
+  c.countSent('pli');
+  c.countSent('pli');
+  c.countSent('nack');
+  t.match(c.counts, { pliCount: 2, nackCount: 1, firCount: 0 });
+});
