@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
-import type { PeerConnection } from '../webrtc/peer/index.ts';
-import { H264Depacketizer, decodeRtp } from '../webrtc/rtp/index.ts';
+import { RtpReceiveCounter, type PeerConnection, type StatsReport } from '../webrtc/peer/index.ts';
+import { AudioDepacketizer, H264Depacketizer, OPUS_CLOCK_RATE, decodeRtp } from '../webrtc/rtp/index.ts';
 import { serializeRtcp } from '../webrtc/rtcp/index.ts';
 import {
   answerDirection,
   noCommonCodec,
   parseRemoteDescription,
+  pickAudio,
   pickH264ToReceive,
+  type Codec,
   type MediaSection,
   type SectionAnswer,
 } from '../webrtc/sdp/index.ts';
@@ -37,32 +39,49 @@ export interface WhipSessionsOptions extends PeerFactoryOptions {
   readonly pliIntervalMs?: number;
 }
 
+type Kind = 'video' | 'audio';
+
+/** One accepted m-line of a publisher: what it sends there, and what we counted of it. */
+interface ReceivedTrack {
+  readonly mid: string;
+  readonly codec: Codec;
+  readonly counter: RtpReceiveCounter;
+}
+
 interface Publisher {
   readonly id: string;
   readonly stream: string;
   readonly pc: PeerConnection;
-  videoPt: number | undefined;
+  /** At most one track of each kind (BUNDLE, RFC 9143): H.264 video and, when offered, Opus audio. */
+  readonly tracks: Map<Kind, ReceivedTrack>;
   /** The negotiated H.264 profile-level-id: what the publisher sends, so what viewers are answered. */
   profileLevelId: string | undefined;
 }
 
 /**
  * The gateway receives H.264 video, packetization-mode 1, in the most widely decodable profile on
- * offer (Constrained Baseline first): viewers get the publisher's bitstream as is.
+ * offer (Constrained Baseline first), and Opus audio (RFC 7587): viewers get the publisher's
+ * bitstreams as they are, no transcoding. Opus is the one audio codec every WebRTC endpoint has
+ * (RFC 7874 §3); other audio m-lines are rejected.
  */
 function decidePublisher(section: MediaSection): SectionAnswer | undefined {
-  if (section.kind !== 'video') return undefined;
-  const codec = pickH264ToReceive(section);
+  const codec =
+    section.kind === 'video'
+      ? pickH264ToReceive(section)
+      : section.kind === 'audio'
+        ? pickAudio(section, ['opus'])
+        : undefined;
   if (!codec) return undefined;
   return {
     codecs: [codec],
     direction: answerDirection(section.direction, 'recv'),
-    rtcpFb: ['nack', 'nack pli', 'ccm fir'],
+    rtcpFb: section.kind === 'video' ? ['nack', 'nack pli', 'ccm fir'] : [],
   };
 }
 
 /**
- * WHIP publishers (RFC 9725) on the gateway's own stack: a browser or encoder publishes H.264 to
+ * WHIP publishers (RFC 9725) on the gateway's own stack: a browser or encoder publishes H.264 (and
+ * optionally Opus audio) to
  * `/whip/{stream}`; its RTP is depacketized into frames for the stream hub, which viewers play over
  * WHEP. Browsers encode keyframes only when asked, so viewers' keyframe needs become PLIs
  * (RFC 4585 §6.3.1) to the publisher, rate-limited.
@@ -85,17 +104,22 @@ export class WhipSessions implements WhepBackend {
     let answer: string;
     try {
       const parsed = parseRemoteDescription(offer);
-      if (!parsed.media.some((m) => m.port !== 0 && decidePublisher(m))) {
+      if (!parsed.media.some((m) => m.port !== 0 && m.kind === 'video' && decidePublisher(m))) {
         throw noCommonCodec(parsed, 'H264 packetization-mode=1 video');
       }
       const { id, pc } = newPeerSession(this.opts);
-      const p: Publisher = { id, stream, pc, videoPt: undefined, profileLevelId: undefined };
+      const p: Publisher = { id, stream, pc, tracks: new Map(), profileLevelId: undefined };
       pub = p;
       answer = pc.acceptOffer(offer, (section) => {
-        if (p.videoPt !== undefined) return undefined;
+        const kind = section.kind;
+        if ((kind !== 'video' && kind !== 'audio') || p.tracks.has(kind)) return undefined;
         const a = decidePublisher(section);
-        p.videoPt = a?.codecs[0]?.payloadType;
-        p.profileLevelId = a?.codecs[0]?.fmtp['profile-level-id']?.toLowerCase();
+        const codec = a?.codecs[0];
+        if (!a || !codec) return undefined;
+        const counter = new RtpReceiveCounter(codec.clockRate);
+        p.tracks.set(kind, { mid: section.mid, codec, counter });
+        pc.addReceiveStreamStats({ kind, mid: section.mid, codec, counter });
+        if (kind === 'video') p.profileLevelId = codec.fmtp['profile-level-id']?.toLowerCase();
         return a;
       });
     } catch (err) {
@@ -123,6 +147,8 @@ export class WhipSessions implements WhepBackend {
     const conn = pub.pc.mediaConn;
     if (!srtp || !conn) return;
     const ourSsrc = randomInt(1, 0xffff_ffff);
+    const video = pub.tracks.get('video');
+    const audio = pub.tracks.get('audio');
     let mediaSsrc = 0;
     let lastPli = -Infinity;
     const pliInterval = this.opts.pliIntervalMs ?? 500;
@@ -132,6 +158,7 @@ export class WhipSessions implements WhepBackend {
       lastPli = now;
       try {
         conn.send(srtp.tx.protectRtcp(serializeRtcp([{ type: 'pli', senderSsrc: ourSsrc, mediaSsrc }])));
+        video?.counter.countSent('pli');
       } catch {
         // A closed conn: the publisher is going away; nothing to ask.
       }
@@ -150,10 +177,30 @@ export class WhipSessions implements WhepBackend {
       // A lost packet breaks the GOP for everyone downstream: ask for a fresh keyframe.
       onLoss: () => requestKeyframe(),
     });
+    // Opus frames go to the hub as they are (RFC 7587 §4.2: one frame per packet, 48 kHz clock).
+    const audioDep = new AudioDepacketizer({
+      onFrame: (f) =>
+        hub.pushFrame({
+          kind: 'audio',
+          codec: 'opus',
+          payload: f.data,
+          timestamp: f.timestamp,
+          clockRate: OPUS_CLOCK_RATE,
+          captureWallMs: this.opts.clock.wallNow(),
+        }),
+    });
+    const videoPt = video?.codec.payloadType;
+    const audioPt = audio?.codec.payloadType;
     pub.pc.onRtp((packet) => {
       try {
         const p = decodeRtp(packet);
-        if (p.payloadType !== pub.videoPt) return;
+        if (p.payloadType === audioPt && audio) {
+          audio.counter.onPacket(p, packet.byteLength, this.opts.clock.now(), this.opts.clock.wallNow());
+          audioDep.pushPacket(p);
+          return;
+        }
+        if (p.payloadType !== videoPt || !video) return;
+        video.counter.onPacket(p, packet.byteLength, this.opts.clock.now(), this.opts.clock.wallNow());
         if (mediaSsrc === 0) {
           mediaSsrc = p.ssrc;
           requestKeyframe();
@@ -173,6 +220,11 @@ export class WhipSessions implements WhepBackend {
   profileLevelId(stream: string): string | undefined {
     for (const p of this.sessions.values()) if (p.stream === stream) return p.profileLevelId;
     return undefined;
+  }
+
+  /** `GET /whip/{stream}/{id}/stats`: the publisher's getStats() snapshot (inbound-rtp per track). */
+  sessionStats(stream: string, id: string): StatsReport | undefined {
+    return this.sessions.stats(stream, id);
   }
 
   deleteSession(stream: string, id: string): boolean {
