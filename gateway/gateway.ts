@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatListenAddr, advertisedIps, readGrpcAuth, type Config } from './config/index.ts';
-import { createLogger, registerProcessMetrics, startTelemetry, type Logger } from './telemetry/index.ts';
+import {
+  createLogger,
+  registerProcessMetrics,
+  registerRtspMetrics,
+  startTelemetry,
+  type Logger,
+} from './telemetry/index.ts';
 import { createHttpApp, startHttpServer, WhepSessions, WhipSessions } from './http/index.ts';
 import { startControlServer, processNodeInfo } from './control/index.ts';
 import { startBus } from './bus/index.ts';
@@ -90,6 +96,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       onStatus: (name, st) => events.fleet?.onStreamStatus(name, st),
     });
     closers.push(() => streams.closeAll());
+    registerRtspMetrics(telemetry.meter, () => streams.rtspCounters());
     if (config.demo.enabled) await streams.addDemo('demo');
     for (const [name, cam] of Object.entries(config.streams)) {
       streams.addRtsp(name, cam.url, cam.transport, 'config', { onDemand: cam.onDemand });

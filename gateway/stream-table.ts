@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from './webrtc/transport/index.ts';
 import { DemoSource, StreamHub } from './media/index.ts';
-import { RtspSource, maskUrl, type SourceState } from './ingest-rtsp/index.ts';
+import {
+  RtspSource,
+  createRtspCounters,
+  maskUrl,
+  type RtspCounters,
+  type SourceState,
+} from './ingest-rtsp/index.ts';
 import type { RtspTransport } from './config/index.ts';
 import type { StreamSummary } from './http/index.ts';
 
@@ -18,6 +24,8 @@ interface Entry {
   readonly hub: StreamHub;
   readonly origin: StreamOrigin;
   status: SourceStatus;
+  /** An RTSP camera's counters, cumulative over its sessions (metrics). */
+  rtsp?: RtspCounters;
   close(): void | Promise<void>;
 }
 
@@ -96,9 +104,11 @@ export class StreamTable {
     const hub = new StreamHub({ name, clock: this.opts.clock });
     const log = this.opts.logger.child({ stream: name, camera: maskUrl(url) });
     let source: RtspSource | undefined;
+    const counters = createRtspCounters();
     const entry: Entry = {
       hub,
       origin,
+      rtsp: counters,
       status: { state: 'starting', reason: 'connecting' },
       close: () => source?.close(),
     };
@@ -112,6 +122,7 @@ export class StreamTable {
         ...(transport === 'auto' ? {} : { transport }),
         clock: this.opts.clock,
         logger: log,
+        counters,
       });
       s.on('frame', (_track, frame) => hub.pushFrame(frame));
       // A new RTSP session restarts the camera's RTP clock: the hub keeps viewers' timeline continuous.
@@ -184,6 +195,13 @@ export class StreamTable {
       state: e.status.state,
       reason: e.status.reason,
     }));
+  }
+
+  /** Every RTSP camera's counters by stream name, for the `edgegw.rtsp.*` metrics. */
+  rtspCounters(): Array<{ stream: string; counters: RtspCounters }> {
+    const out: Array<{ stream: string; counters: RtspCounters }> = [];
+    for (const [stream, e] of this.entries) if (e.rtsp) out.push({ stream, counters: e.rtsp });
+    return out;
   }
 
   async closeAll(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * A fake IP camera: test/harness/rtsp-camera.py (GStreamer RTSP server) on 127.0.0.1.
- * Mounts /cam (H.264+PCMU), /cam-pcma, /cam-h265 (H.265+PCMU), /cam-video (H.264 only), /secure.
+ * Mounts /cam (H.264+PCMU), /cam-pcma, /cam-h265 (H.265+PCMU), /cam-video (H.264 only), /cam-aac
+ * (H.264+AAC), /cam-bframes (H.264 Main with B-frames), /secure.
  */
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +16,22 @@ const GST_PACKAGES =
   'python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good ' +
   'gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-rtsp';
 
-export type RtspMount = '/cam' | '/cam-pcma' | '/cam-h265' | '/cam-video' | '/secure';
+export type RtspMount =
+  '/cam' | '/cam-pcma' | '/cam-h265' | '/cam-video' | '/cam-aac' | '/cam-bframes' | '/secure';
+
+/** A receiver report the camera got from a client (GStreamer's rb-* source stats, RFC 3550 §6.4.1). */
+export interface CameraReceiverReport {
+  /** The media's stream index (track). */
+  stream: number;
+  fraction: number;
+  lost: number;
+  exthighestseq: number;
+  jitter: number;
+  lsr: number;
+  dlsr: number;
+  /** Round trip GStreamer computed from LSR/DLSR, in 1/65536 s (0 without LSR). */
+  rtt: number;
+}
 
 export interface RtspCameraOptions {
   /** TCP port; default 0 (the server picks one). `restart()` reuses the bound port either way. */
@@ -45,6 +61,8 @@ export interface RtspCamera {
   stop(): Promise<ExitInfo>;
   /** Stops it (if running) and starts a new one on the same port, as a rebooted camera would. */
   restart(): Promise<void>;
+  /** Receiver reports the current camera process received, in order (each change once). */
+  receiverReports(): CameraReceiverReport[];
 }
 
 /**
@@ -122,5 +140,17 @@ export async function startRtspCamera(t?: Teardown, options: RtspCameraOptions =
     },
     stop,
     restart,
+    receiverReports: () =>
+      current.lines('stdout').flatMap((line) => {
+        if (!line.startsWith('RTCP-RR ')) return [];
+        const f = Object.fromEntries(
+          line
+            .slice(8)
+            .split(' ')
+            .map((kv) => kv.split('='))
+            .map(([k, v]) => [k, Number(v)]),
+        ) as Record<keyof CameraReceiverReport, number>;
+        return [f];
+      }),
   };
 }
