@@ -1,87 +1,161 @@
 /**
- * k3s/: every object validated against the (stopgap, hand-written) Kubernetes schemas in
- * k8s-schema.ts, the cross-references between objects resolved, the properties issue 7 asks for
- * asserted, and the config the pods end up with loaded by the gateway's own config loader — by
- * running the init container's exact merge command with node.
+ * k3s/: the kustomization rendered (kustomize.ts; compared with `kubectl kustomize` where kubectl is
+ * installed), every rendered object validated with kubernetes-models (the upstream OpenAPI schemas)
+ * and checked for unknown fields (kubectl's strict field validation), the cross-references between
+ * objects resolved, the properties issue 7 asks for asserted, and the config the pods end up with
+ * loaded by the gateway's own config loader — by running the init container's exact merge command.
  */
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { K8S_SCHEMAS, daemonSet, kustomization, type Container, type DaemonSet } from './k8s-schema.ts';
-import { REPO, loadGatewayConfig, readYaml, readYamlDocs, unknownGatewayEnv } from './manifest-helpers.ts';
+import { parseAllDocuments } from 'yaml';
+import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { checkKustomization, renderKustomization, type K8sObject } from './kustomize.ts';
+import { REPO, loadGatewayConfig, unknownGatewayEnv } from './manifest-helpers.ts';
+import { K8S_KINDS, unknownK8sFields, validateK8sObject } from './platform-schemas.ts';
 
-interface K8sObject {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  [k: string]: unknown;
+function must<T>(v: T | undefined | null, what: string): T {
+  if (v === undefined || v === null) throw new Error(`k3s/: ${what} missing`);
+  return v;
 }
 
-const kust = kustomization.parse(readYaml('k3s/kustomization.yaml'));
-const objects: K8sObject[] = kust.resources.flatMap((f) => readYamlDocs(`k3s/${f}`) as K8sObject[]);
+const { kustomization: kust, objects } = renderKustomization('k3s');
 const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
-const ds: DaemonSet = daemonSet.parse(byKind('DaemonSet')[0]);
-const pod = ds.spec.template.spec;
-const gateway = pod.containers.find((c) => c.name === 'gateway') as Container;
-const configMap = byKind('ConfigMap')[0] as unknown as { data: Record<string, string> };
+const ds = byKind('DaemonSet')[0] as unknown as IDaemonSet;
+const dsSpec = must(ds.spec, 'DaemonSet spec');
+const pod: IPodSpec = must(dsSpec.template.spec, 'pod spec');
+const allContainers: IContainer[] = [...pod.containers, ...(pod.initContainers ?? [])];
+const gateway = must(
+  pod.containers.find((c) => c.name === 'gateway'),
+  'gateway container',
+);
+const configMap = byKind('ConfigMap')[0] as unknown as {
+  metadata: { name: string };
+  data: Record<string, string>;
+};
 const secret = byKind('Secret')[0] as unknown as {
   metadata: { name: string };
   stringData: Record<string, string>;
 };
 
-t.test('kustomization lists every manifest in k3s/ and each exists', async (t) => {
+t.test('kustomization: lists every manifest in k3s/, each exists; images retargetable', async (t) => {
   const yamls = readdirSync(join(REPO, 'k3s')).filter(
     (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
   );
   t.same([...kust.resources].sort(), yamls.sort());
   t.same(
     (kust.images ?? []).map((i) => i.name).sort(),
-    [...new Set([...pod.containers, ...(pod.initContainers ?? [])].map((c) => c.image))].sort(),
+    [...new Set(readDaemonSetImages())].sort(),
     'every container image is retargetable by kustomize images:',
   );
+  t.throws(
+    () => checkKustomization({ ...kust, resources: [...kust.resources, 'missing.yaml'] }, 'k3s'),
+    /resource missing\.yaml does not exist/,
+    'a resource that does not exist is refused',
+  );
+  t.throws(
+    () => checkKustomization({ ...kust, patches: [] }, 'k3s'),
+    /fields not rendered here: patches/,
+    'a kustomize feature the renderer lacks is refused, not ignored',
+  );
+  for (const c of allContainers)
+    t.match(c.image, /^(registry\.example\.internal\/edge-gateway|docker\.io\/library\/nats):/);
 });
 
-t.test('every object validates against its schema and sits in the namespace', async (t) => {
+/** The image names as written in daemonset.yaml (before kustomize's images: rewrite). */
+function readDaemonSetImages(): string[] {
+  const raw = parseAllDocuments(
+    readFileSync(join(REPO, 'k3s/daemonset.yaml'), 'utf8'),
+  )[0]?.toJS() as IDaemonSet;
+  const spec = must(raw.spec?.template.spec, 'raw pod spec');
+  return [...spec.containers, ...(spec.initContainers ?? [])].map((c) => must(c.image, `${c.name} image`));
+}
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+t.test(
+  'kubectl kustomize renders the same objects',
+  { skip: kubectl.error ? 'kubectl not on PATH: only the render in kustomize.ts is checked' : false },
+  async (t) => {
+    const r = spawnSync('kubectl', ['kustomize', join(REPO, 'k3s')], { encoding: 'utf8' });
+    t.equal(r.status, 0, r.stderr);
+    const theirs = parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject);
+    const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    t.same(theirs.map(key).sort(), objects.map(key).sort());
+    for (const o of theirs)
+      t.same(
+        o,
+        objects.find((x) => key(x) === key(o)),
+        key(o),
+      );
+  },
+);
+
+t.test('every rendered object validates with kubernetes-models and has no unknown field', async (t) => {
   t.same(objects.map((o) => o.kind).sort(), ['ConfigMap', 'DaemonSet', 'Namespace', 'Secret', 'Service']);
   for (const o of objects) {
-    const schema = K8S_SCHEMAS[o.kind];
-    if (!schema) throw new Error(`no schema for ${o.kind}`);
-    const r = schema.safeParse(o);
-    t.ok(r.success, `${o.kind}/${o.metadata.name}${r.success ? '' : ': ' + r.error.message}`);
+    t.ok(K8S_KINDS.includes(`${o.kind}@${o.apiVersion}`), `${o.kind} ${o.apiVersion} is a known model`);
+    t.same(await validateK8sObject(o), [], `${o.kind}/${o.metadata.name}`);
     if (o.kind !== 'Namespace') t.equal(o.metadata.namespace, kust.namespace, `${o.kind} namespace`);
   }
+  t.same(unknownK8sFields(objects), [], 'no field the Kubernetes API does not define');
 });
 
-t.test('the schemas catch mistakes (a validator that cannot fail is no validator)', async (t) => {
-  const raw = byKind('DaemonSet')[0] as unknown as { spec: { template: { spec: Record<string, unknown> } } };
+t.test('the validators reject broken copies (a validator that cannot fail is no validator)', async (t) => {
+  const raw = byKind('DaemonSet')[0] as unknown as {
+    spec: {
+      selector?: unknown;
+      template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+    };
+  };
+  const badPort = structuredClone(raw);
+  (badPort.spec.template.spec.containers[0]?.['ports'] as Record<string, unknown>[])[0]!['containerPort'] =
+    'http';
+  t.match((await validateK8sObject(badPort)).join(), /containerPort must be integer/, 'wrong type');
+  const badProto = structuredClone(raw);
+  (badProto.spec.template.spec.containers[0]?.['ports'] as Record<string, unknown>[])[0]!['protocol'] =
+    'QUIC';
+  t.match(
+    (await validateK8sObject(badProto)).join(),
+    /protocol must be equal to one of the allowed values/,
+    'bad enum',
+  );
+  const noSelector = structuredClone(raw);
+  delete noSelector.spec.selector;
+  t.match(
+    (await validateK8sObject(noSelector)).join(),
+    /required property selector/,
+    'missing required field',
+  );
   const typo = structuredClone(raw);
   typo.spec.template.spec['hostNetwrok'] = true;
-  t.notOk(daemonSet.safeParse(typo).success, 'misspelt field');
-  const badDns = structuredClone(raw);
-  badDns.spec.template.spec['dnsPolicy'] = 'ClusterFirstWithHostNetwork';
-  t.notOk(daemonSet.safeParse(badDns).success, 'bad enum');
-  const twoHandlers = structuredClone(raw) as unknown as DaemonSet;
-  const g = twoHandlers.spec.template.spec.containers[0] as Container;
-  g.livenessProbe = { httpGet: { path: '/healthz', port: 8080 }, grpc: { port: 50051 } };
-  t.notOk(daemonSet.safeParse(twoHandlers).success, 'probe with two handlers');
+  t.match(
+    unknownK8sFields([typo]).join(),
+    /'"?hostNetwrok"?' does not exist in type 'IPodSpec'/,
+    'misspelt field',
+  );
+  const unknownKind = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } };
+  t.match((await validateK8sObject(unknownKind)).join(), /no kubernetes-models class/, 'unknown kind');
 });
 
 t.test('DaemonSet: host network, arch affinity, probes, resources, grace', async (t) => {
   t.equal(pod.hostNetwork, true);
   t.equal(pod.dnsPolicy, 'ClusterFirstWithHostNet');
   const exprs =
-    pod.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+    pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
       ?.matchExpressions ?? [];
   const arch = exprs.find((e) => e.key === 'kubernetes.io/arch');
   t.equal(arch?.operator, 'In');
   t.same([...(arch?.values ?? [])].sort(), ['amd64', 'arm64', 'riscv64']);
-  t.same(ds.spec.selector.matchLabels, ds.spec.template.metadata.labels, 'selector matches the pod labels');
+  t.same(dsSpec.selector.matchLabels, dsSpec.template.metadata?.labels, 'selector matches the pod labels');
   t.same(gateway.readinessProbe?.grpc, { port: 50051 }, 'gRPC readiness probe (grpc.health.v1, service "")');
   t.equal(gateway.livenessProbe?.httpGet?.path, '/healthz');
   // main.ts forces an exit 8 s after SIGTERM; the kubelet must wait longer than that.
   t.ok((pod.terminationGracePeriodSeconds ?? 30) > 8, 'termination grace longer than the gateway drain');
-  for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+  for (const c of allContainers) {
     t.ok(c.resources?.requests?.memory && c.resources.limits?.memory, `${c.name}: memory request and limit`);
     t.equal(c.securityContext?.allowPrivilegeEscalation, false, `${c.name}: no privilege escalation`);
   }
@@ -92,7 +166,7 @@ t.test('DaemonSet: host network, arch affinity, probes, resources, grace', async
 
 t.test('references resolve: volumes, mounts, Secret and ConfigMap keys, Service ports', async (t) => {
   const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
-  for (const c of [...pod.containers, ...(pod.initContainers ?? [])])
+  for (const c of allContainers)
     for (const m of c.volumeMounts ?? []) t.ok(volumes.has(m.name), `${c.name} mounts volume ${m.name}`);
   for (const v of volumes.values()) {
     if (v.configMap)
@@ -115,7 +189,7 @@ t.test('references resolve: volumes, mounts, Secret and ConfigMap keys, Service 
     spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
   };
   for (const [k, v] of Object.entries(svc.spec.selector))
-    t.equal(ds.spec.template.metadata.labels[k], v, `Service selects ${k}`);
+    t.equal(dsSpec.template.metadata?.labels?.[k], v, `Service selects ${k}`);
   const named = new Map((gateway.ports ?? []).map((p) => [p.name, p.containerPort]));
   t.equal(named.get(svc.spec.ports[0]?.targetPort ?? ''), 50051, 'Service targets the gRPC port');
   const natsConf = configMap.data['nats-leaf.conf'] ?? '';
