@@ -60,7 +60,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DemoSource, StreamHub, parseH264Clip } from '../gateway/media/index.ts';
-import { addr, systemClock, udpNet, UdpMux } from '../gateway/webrtc/transport/index.ts';
+import { addr, createUdpNet, systemClock, UdpMux } from '../gateway/webrtc/transport/index.ts';
 import { routeKey } from '../gateway/webrtc/ice/index.ts';
 import { generateCertificate } from '../gateway/webrtc/dtls/index.ts';
 import {
@@ -84,6 +84,7 @@ const { values: args } = parseArgs({
     'no-unprotect': { type: 'boolean', default: false },
     legs: { type: 'string', default: 'ours,werift' },
     profile: { type: 'boolean', default: false },
+    'no-lanes': { type: 'boolean', default: false },
   },
 });
 const N_OURS = Number(args.viewers);
@@ -133,7 +134,7 @@ demo.onFrame((f) => {
 demo.start();
 
 // --- our gateway's pieces, wired as gateway/gateway.ts wires them ---
-const udp = await udpNet.listenUdp('127.0.0.1', 0);
+const udp = await createUdpNet({ lanes: !args['no-lanes'] }).listenUdp('127.0.0.1', 0);
 const mux = new UdpMux(udp, { routeKey });
 const certificate = await generateCertificate(systemClock);
 const whep = new WhepSessions({
@@ -203,6 +204,7 @@ interface LegResult {
   systemShare: number;
   usPerPacket: number;
   floorUsPerPacket: number;
+  connectedFloorUsPerPacket: number;
   pps: number;
   streamPps: number;
   skips: number;
@@ -277,20 +279,31 @@ async function sendFloor(
   pps: number,
   ms: number,
   idlePerMs: number,
+  connected: boolean,
 ): Promise<number> {
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const open = async (port?: number): Promise<dgram.Socket> => {
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    if (port !== undefined) await new Promise<void>((r) => sock.connect(port, '127.0.0.1', r));
+    return sock;
+  };
+  // Unconnected: one socket, sendto per datagram. Connected: one connect()ed socket per viewer, as
+  // the relay's lanes (UdpNetOptions.lanes) send.
+  const socks = connected ? await Promise.all(ports.map((p) => open(p))) : [await open()];
   const pkt = Buffer.alloc(1200);
   const perTick = Math.max(1, Math.round((pps * ports.length) / 100));
   let sent = 0;
   let j = 0;
   const timer = setInterval(() => {
-    for (let i = 0; i < perTick; i++) sock.send(pkt, ports[j++ % ports.length]!, '127.0.0.1');
+    for (let i = 0; i < perTick; i++, j++) {
+      if (connected) socks[j % socks.length]!.send(pkt);
+      else socks[0]!.send(pkt, ports[j % ports.length]!, '127.0.0.1');
+    }
     sent += perTick;
   }, 10);
   const r = await cpuOver(ms);
   clearInterval(timer);
-  sock.close();
+  for (const sock of socks) sock.close();
   return (r.cpu - idlePerMs * r.wall) / sent;
 }
 
@@ -372,7 +385,14 @@ async function runLeg(name: 'ours' | 'werift', n: number): Promise<LegResult> {
   await sleep(300); // what was sent has arrived
   const after = await ask({ type: 'stats' }, 'stats');
   const idlePerMs = idle.cpu / idle.wall;
-  const floorUs = await sendFloor(opened.ports, srtpW / (run.wall / 1000) / k, 2000, idlePerMs);
+  const floorUs = await sendFloor(opened.ports, srtpW / (run.wall / 1000) / k, 2000, idlePerMs, false);
+  const connectedFloorUs = await sendFloor(
+    opened.ports,
+    srtpW / (run.wall / 1000) / k,
+    2000,
+    idlePerMs,
+    true,
+  );
   await ask({ type: 'close' }, 'closed');
 
   const wallS = run.wall / 1000;
@@ -391,6 +411,7 @@ async function runLeg(name: 'ours' | 'werift', n: number): Promise<LegResult> {
     systemShare: run.system / run.cpu,
     usPerPacket: run.cpu / srtpW,
     floorUsPerPacket: floorUs,
+    connectedFloorUsPerPacket: connectedFloorUs,
     pps: srtpW / wallS / k,
     streamPps: hubPackets / wallS,
     skips,
@@ -480,6 +501,8 @@ row('  µs CPU per forwarded packet', (r) => r.usPerPacket.toFixed(1));
 row('  viewers/core at full stream rate', (r) => fullRateVpc(r).toFixed(0));
 row('  floor: raw dgram.send µs/packet', (r) => r.floorUsPerPacket.toFixed(1));
 row('  viewers/core if only the floor', (r) => (1e6 / (r.floorUsPerPacket * r.pps)).toFixed(0));
+row('  floor: connected dgram.send µs/packet', (r) => r.connectedFloorUsPerPacket.toFixed(1));
+row('  viewers/core if only that floor', (r) => (1e6 / (r.connectedFloorUsPerPacket * r.pps)).toFixed(0));
 row('RSS per viewer, all N (MB)', (r) => r.rssPerViewerMB.toFixed(3));
 row('  RSS slope, 2nd half of viewers (MB)', (r) => r.rssSlopeMB.toFixed(3));
 row('  heap used+external per viewer (MB)', (r) => r.heapPerViewerMB.toFixed(3));

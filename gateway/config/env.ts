@@ -16,6 +16,7 @@ export const ENV_KEYS = {
   EDGEGW_GRPC_INSECURE: { key: 'grpc.insecure', kind: 'bool' },
   EDGEGW_WEBRTC_ADDR: { key: 'webrtc.addr', kind: 'string' },
   EDGEGW_WEBRTC_PUBLIC_IPS: { key: 'webrtc.publicIps', kind: 'list' },
+  EDGEGW_WEBRTC_LANES: { key: 'webrtc.lanes', kind: 'bool' },
   EDGEGW_DATA_DIR: { key: 'dataDir', kind: 'string' },
   EDGEGW_NATS_URL: { key: 'nats.url', kind: 'string' },
   EDGEGW_LOG_LEVEL: { key: 'log.level', kind: 'string' },

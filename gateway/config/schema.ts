@@ -100,6 +100,11 @@ export const configSchema = z
         addr: listenAddr.prefault('0.0.0.0:8189'),
         /** Addresses advertised in ICE candidates; default: the bind address when it is specific. */
         publicIps: z.array(ip).default([]),
+        /**
+         * Send each viewer's media on a connected socket sharing the port (Linux; ~1.3 µs less CPU
+         * per packet). It sets SO_REUSEADDR on the port after binding it exclusively once.
+         */
+        lanes: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,5 @@
 import type { Addr } from './addr.ts';
+import { addr } from './addr.ts';
 
 /**
  * A map keyed by transport address without building a key string per lookup: IP literal first,
@@ -38,6 +39,11 @@ export class AddrMap<V> {
     if (ports.size === 0) this.byIp.delete(a.address);
     this.count--;
     return true;
+  }
+
+  /** Calls `fn` for every entry; the map must not be changed during the walk. */
+  forEach(fn: (value: V, a: Addr) => void): void {
+    for (const [ip, ports] of this.byIp) for (const [port, v] of ports) fn(v, addr(ip, port));
   }
 
   clear(): void {

@@ -7,6 +7,7 @@ import { BaseConn } from './base-conn.ts';
 import type { Net } from './net.ts';
 import { TransportAbortedError, TransportBindError, TransportSocketError } from './errors.ts';
 import { closeOnAbort } from './abort.ts';
+import { UdpLanes, type UdpLaneOptions, type UdpLaneStats } from './udp-lanes.ts';
 
 /** Largest UDP payload: 65535 − 8 (UDP header) − 20 (IPv4 header); IPv6 has no header in the length. */
 export const UDP4_MAX_DATAGRAM = 65507;
@@ -28,6 +29,12 @@ export interface UdpNetOptions {
   sendRingBytes?: number;
   /** Closes every conn of this net (with a TransportAbortedError) when it fires; later binds reject. */
   signal?: AbortSignal;
+  /**
+   * Send steady flows on connected sockets sharing the local port ({@link UdpLanes}; Linux only,
+   * ignored elsewhere). The port is still bound exclusively first, so a port in use fails as before.
+   * Default off.
+   */
+  lanes?: boolean | UdpLaneOptions;
 }
 
 /** {@link ConnStats} plus what only a real socket has. */
@@ -36,6 +43,8 @@ export interface UdpConnStats extends ConnStats {
   sendErrors: number;
   /** Sends copied into a fresh buffer because the ring was busy with queued sends (backpressure). */
   ringBypass: number;
+  /** Connected send lanes, when enabled ({@link UdpNetOptions.lanes}). */
+  lanes?: UdpLaneStats;
 }
 
 /*
@@ -61,9 +70,10 @@ function literalLookup(
  * tries a synchronous sendto, but when the kernel queue is full it queues the request and keeps a
  * reference to the bytes until it completes; the DTLS/SRTP layers above write each packet into a
  * reused scratch buffer, so sending their buffer by reference would corrupt queued packets. Copying
- * ~1200 bytes into the ring costs far less than the send itself, allocates nothing, and the ring is
- * only reused where no queued send can still point (checked against getSendQueueSize(); under heavy
- * backpressure a fresh copy is made instead and counted in `stats.ringBypass`).
+ * ~1200 bytes into the ring costs far less than the send itself and allocates nothing. The ring is
+ * used only while no socket of this conn (the shared one or a lane) holds a queued send, since a
+ * queued send still points into it; under backpressure each datagram gets a fresh copy instead
+ * (counted in `stats.ringBypass`).
  *
  * A socket error closes the conn with a {@link TransportSocketError} whose `cause` is the OS error.
  */
@@ -71,22 +81,25 @@ export class UdpConn extends BaseConn {
   declare readonly stats: UdpConnStats;
   private readonly ring: Buffer;
   private ringPos = 0;
-  /** Queued-bytes ceiling below which the ring region we write cannot overlap a queued send. */
-  private readonly ringSafeQueue: number;
+  /** Sockets (shared or lane) whose last send was queued: the ring is off while any still holds one. */
+  private readonly queued = new Set<Socket>();
+  private readonly lanes: UdpLanes | undefined;
 
   constructor(
     private readonly socket: Socket,
     localAddr: Addr,
     ringBytes: number,
+    lanes?: UdpLaneOptions,
   ) {
     const max = localAddr.family === 'IPv6' ? UDP6_MAX_DATAGRAM : UDP4_MAX_DATAGRAM;
     super({ localAddr, maxDatagram: max, what: 'udp conn' });
     this.stats.sendErrors = 0;
     this.stats.ringBypass = 0;
-    this.ring = Buffer.allocUnsafeSlow(ringBytes);
-    // Queued sends occupy at most (queued bytes + one wrap gap < max) behind the write position;
-    // the next datagram needs `max` more, so the ring is safe while queued + 2·max ≤ ring size.
-    this.ringSafeQueue = ringBytes - 2 * max;
+    this.ring = Buffer.allocUnsafeSlow(Math.max(ringBytes, 2 * max));
+    if (lanes !== undefined) {
+      this.lanes = new UdpLanes(localAddr, this.onMessage, lanes);
+      this.stats.lanes = this.lanes.stats;
+    }
     socket.on('message', this.onMessage);
     socket.on('error', this.onError);
     socket.on('close', this.onSocketClose);
@@ -94,19 +107,44 @@ export class UdpConn extends BaseConn {
 
   protected transmit(data: Uint8Array, to: Addr): void {
     const n = data.byteLength;
-    if (this.socket.getSendQueueSize() <= this.ringSafeQueue) {
+    const lane = this.lanes?.laneFor(to);
+    let buf: Buffer;
+    let off = 0;
+    if (this.queued.size === 0 || this.drained()) {
       if (this.ringPos + n > this.ring.length) this.ringPos = 0;
-      const off = this.ringPos;
+      off = this.ringPos;
       this.ring.set(data, off);
       this.ringPos = off + n;
-      this.socket.send(this.ring, off, n, to.port, to.address, this.onSent);
+      buf = this.ring;
     } else {
       this.stats.ringBypass++;
-      this.socket.send(Buffer.from(data), 0, n, to.port, to.address, this.onSent);
+      buf = Buffer.from(data);
+    }
+    if (lane !== undefined) {
+      lane.send(buf, off, n, this.onSent);
+      if (lane.getSendQueueCount() !== 0) this.queued.add(lane);
+    } else {
+      this.socket.send(buf, off, n, to.port, to.address, this.onSent);
+      if (this.socket.getSendQueueCount() !== 0) this.queued.add(this.socket);
     }
   }
 
+  /** Forgets sockets whose queued sends completed; true when none is left holding the ring. */
+  private drained(): boolean {
+    for (const s of this.queued) {
+      let count = 0;
+      try {
+        count = s.getSendQueueCount();
+      } catch {
+        // a closed lane holds nothing any more
+      }
+      if (count === 0) this.queued.delete(s);
+    }
+    return this.queued.size === 0;
+  }
+
   protected override teardown(): void {
+    this.lanes?.close();
     this.socket.off('message', this.onMessage);
     try {
       this.socket.close();
@@ -152,39 +190,63 @@ export interface UdpNet extends Net {
 export function createUdpNet(opts: UdpNetOptions = {}): UdpNet {
   const unref = opts.unref ?? true;
   const ringBytes = opts.sendRingBytes ?? 1 << 20;
+  const laneOpts: UdpLaneOptions | undefined =
+    opts.lanes === undefined || opts.lanes === false || process.platform !== 'linux'
+      ? undefined
+      : opts.lanes === true
+        ? {}
+        : opts.lanes;
   return {
     listenUdp(address: string, port: number): Promise<UdpConn> {
       if (opts.signal?.aborted) {
         return Promise.reject(new TransportAbortedError('udp net', { cause: opts.signal.reason }));
       }
       const v6 = address.includes(':');
-      const socket = dgram.createSocket({
-        type: v6 ? 'udp6' : 'udp4',
-        // Keep families apart: a '::' socket must not see IPv4 as '::ffff:a.b.c.d'.
-        ipv6Only: v6,
-        lookup: literalLookup,
-        ...(opts.recvBufferSize !== undefined && { recvBufferSize: opts.recvBufferSize }),
-        ...(opts.sendBufferSize !== undefined && { sendBufferSize: opts.sendBufferSize }),
-      });
-      return new Promise((resolve, reject) => {
-        const onBindError = (err: Error): void => {
-          try {
-            socket.close();
-          } catch {
-            // never bound: nothing to close
-          }
-          reject(new TransportBindError(`cannot bind udp ${address}:${port}`, { cause: err }));
-        };
-        socket.once('error', onBindError);
-        socket.bind({ address, port, exclusive: true }, () => {
-          socket.off('error', onBindError);
-          if (unref) socket.unref();
-          const a = socket.address();
-          const conn = new UdpConn(socket, addr(a.address, a.port), ringBytes);
-          conn.onClose(closeOnAbort(opts.signal, 'udp net', (err) => conn.close(err)));
-          resolve(conn);
+      const create = (reuseAddr: boolean): Socket =>
+        dgram.createSocket({
+          type: v6 ? 'udp6' : 'udp4',
+          // Keep families apart: a '::' socket must not see IPv4 as '::ffff:a.b.c.d'.
+          ipv6Only: v6,
+          lookup: literalLookup,
+          reuseAddr,
+          ...(opts.recvBufferSize !== undefined && { recvBufferSize: opts.recvBufferSize }),
+          ...(opts.sendBufferSize !== undefined && { sendBufferSize: opts.sendBufferSize }),
         });
-      });
+      const bind = (socket: Socket, p: number): Promise<Socket> =>
+        new Promise((resolve, reject) => {
+          const onBindError = (err: Error): void => {
+            try {
+              socket.close();
+            } catch {
+              // never bound: nothing to close
+            }
+            reject(new TransportBindError(`cannot bind udp ${address}:${port}`, { cause: err }));
+          };
+          socket.once('error', onBindError);
+          socket.bind({ address, port: p, exclusive: true }, () => {
+            socket.off('error', onBindError);
+            resolve(socket);
+          });
+        });
+      const open = async (): Promise<UdpConn> => {
+        let socket: Socket;
+        if (laneOpts === undefined) {
+          socket = await bind(create(false), port);
+        } else {
+          // SO_REUSEADDR would let a second bind of the port succeed silently; binding once without
+          // it first keeps "port in use" an error (and resolves port 0 to the port we then share).
+          const probe = await bind(create(false), port);
+          const p = probe.address().port;
+          await new Promise<void>((r) => probe.close(() => r()));
+          socket = await bind(create(true), p);
+        }
+        if (unref) socket.unref();
+        const a = socket.address();
+        const conn = new UdpConn(socket, addr(a.address, a.port), ringBytes, laneOpts);
+        conn.onClose(closeOnAbort(opts.signal, 'udp net', (err) => conn.close(err)));
+        return conn;
+      };
+      return open();
     },
   };
 }
