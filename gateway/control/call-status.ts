@@ -13,6 +13,39 @@ import type { ControlLogger } from './logger.ts';
 export interface CallStatus {
   readonly code: grpc.status;
   readonly details: string;
+  /** Trailing metadata, when the status carries more than a message. */
+  readonly metadata?: grpc.Metadata;
+}
+
+/** Trailing metadata key of ProbeSource errors: the source's RTSP status code ("401"). */
+export const SOURCE_STATUS_METADATA = 'edgegw-camera-status';
+
+/** ProbeSource's failure reasons as gRPC codes (documented in stream_service.proto). */
+function probeStatus(err: SourceProbeError): CallStatus {
+  const status = err.sourceStatus;
+  let code: grpc.status;
+  switch (err.reason) {
+    case 'timeout':
+      code = grpc.status.DEADLINE_EXCEEDED;
+      break;
+    case 'not_found':
+      code = grpc.status.NOT_FOUND;
+      break;
+    case 'auth':
+      code = grpc.status.FAILED_PRECONDITION;
+      break;
+    case 'refused':
+      // A 5xx is the camera's trouble and may pass; a 4xx needs the request or camera fixed.
+      code =
+        status !== undefined && status >= 500 ? grpc.status.UNAVAILABLE : grpc.status.FAILED_PRECONDITION;
+      break;
+    default:
+      code = grpc.status.UNAVAILABLE;
+  }
+  if (status === undefined) return { code, details: err.message };
+  const metadata = new grpc.Metadata();
+  metadata.set(SOURCE_STATUS_METADATA, String(status));
+  return { code, details: err.message, metadata };
 }
 
 /**
@@ -27,10 +60,7 @@ export function callStatus(err: unknown, method: string, logger: ControlLogger):
   if (err instanceof ReadOnlyStreamError)
     return { code: grpc.status.FAILED_PRECONDITION, details: err.message };
   if (err instanceof UnimplementedError) return { code: grpc.status.UNIMPLEMENTED, details: err.message };
-  if (err instanceof SourceProbeError) {
-    const code = err.reason === 'timeout' ? grpc.status.DEADLINE_EXCEEDED : grpc.status.UNAVAILABLE;
-    return { code, details: err.message };
-  }
+  if (err instanceof SourceProbeError) return probeStatus(err);
   logger.error({ err, method }, 'gRPC handler failed');
   return { code: grpc.status.INTERNAL, details: `${method} failed; see the gateway log` };
 }

@@ -128,15 +128,30 @@ export class ReadOnlyStreamError extends ControlError {
   }
 }
 
-/** Why a probe failed: `timeout` becomes DEADLINE_EXCEEDED, the rest UNAVAILABLE. */
-export type ProbeFailure = 'unreachable' | 'timeout' | 'refused' | 'protocol';
+/**
+ * Why a probe failed, and the gRPC code it becomes (see call-status.ts and the proto):
+ * - `unreachable`: connection refused, no route, DNS, EOF → UNAVAILABLE
+ * - `protocol`: the source broke RTSP or sent unusable SDP → UNAVAILABLE
+ * - `timeout`: no answer in time → DEADLINE_EXCEEDED
+ * - `auth`: the source refused the credentials (401) → FAILED_PRECONDITION
+ * - `refused`: another 4xx → FAILED_PRECONDITION; 5xx → UNAVAILABLE
+ * - `not_found`: 404, no stream at that path → NOT_FOUND
+ */
+export type ProbeFailure = 'unreachable' | 'protocol' | 'timeout' | 'auth' | 'refused' | 'not_found';
 
 /** A source could not be probed. The message must not carry the URL's password. */
 export class SourceProbeError extends ControlError {
   readonly reason: ProbeFailure;
-  constructor(reason: ProbeFailure, message: string, options?: { cause?: unknown }) {
+  /** The source's RTSP status code when it answered with an error (401, 404, 503). */
+  readonly sourceStatus: number | undefined;
+  constructor(
+    reason: ProbeFailure,
+    message: string,
+    options?: { cause?: unknown; sourceStatus?: number | undefined },
+  ) {
     super('CONTROL_PROBE_FAILED', message, options);
     this.reason = reason;
+    this.sourceStatus = options?.sourceStatus;
   }
 }
 

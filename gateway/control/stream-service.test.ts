@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import t from 'tap';
 import { unary } from '../../test/harness/grpc-client.ts';
-import { settle, startControlFixture, svc } from '../../test/harness/control-fixture.ts';
+import { failure, settle, startControlFixture, svc } from '../../test/harness/control-fixture.ts';
 import { SourceProbeError } from './index.ts';
 import type { ProbeResult, SourceProber, StreamRegistry, StreamWire } from './index.ts';
 
@@ -233,29 +233,53 @@ t.test('RemoveStream removes and persists; events tell added/updated/removed in 
   t.same(seen, ['stream_added:cam-1', 'stream_updated:cam-1', 'stream_removed:cam-1']);
 });
 
+const PROBED: ProbeResult = {
+  server: '',
+  auth: 'digest',
+  publicMethods: ['OPTIONS', 'DESCRIBE'],
+  transport: 'tcp',
+  playable: true,
+  notes: [],
+  sampledMs: 2000,
+  tracks: [
+    {
+      index: 0,
+      media: 'video',
+      codec: 'H264',
+      payloadType: 96,
+      clockRate: 90000,
+      channels: 0,
+      fmtp: 'packetization-mode=1',
+      control: `rtsp://admin:${SECRET}@10.0.0.5:554/stream1/trackID=0`,
+      width: 1280,
+      height: 720,
+      frameRate: 29.97,
+      profileLevelId: '42c01f',
+      bitrateKbps: 812,
+      frames: 60,
+      keyframes: 2,
+      bFrames: false,
+      browserPlayable: true,
+      browserReason: '',
+    },
+  ],
+};
+
 t.test('ProbeSource: UNIMPLEMENTED without a prober; with one, data masked; failures mapped', async (t) => {
   const none = await startControlFixture(t);
   const un = await settle(unary(none.client, svc.streams, 'ProbeSource', { sourceUrl: URL_1 }));
   t.equal(un.code, grpc.status.UNIMPLEMENTED);
 
-  const calls: { url: string; timeoutMs: number; rtspTransport: string }[] = [];
-  let next: () => Promise<ProbeResult> = async () => ({
-    server: 'GStreamer RTSP server',
-    tracks: [
-      {
-        media: 'video',
-        codec: 'H264',
-        payloadType: 96,
-        clockRate: 90000,
-        fmtp: 'packetization-mode=1',
-        width: 1280,
-        height: 720,
-      },
-    ],
-  });
+  const calls: { url: string; timeoutMs: number; sampleMs: number; rtspTransport: string }[] = [];
+  let next: () => Promise<ProbeResult> = async () => PROBED;
   const prober: SourceProber = {
     probe: (url, opts) => {
-      calls.push({ url, timeoutMs: opts.timeoutMs, rtspTransport: opts.rtspTransport });
+      calls.push({
+        url,
+        timeoutMs: opts.timeoutMs,
+        sampleMs: opts.sampleMs,
+        rtspTransport: opts.rtspTransport,
+      });
       return next();
     },
   };
@@ -264,12 +288,22 @@ t.test('ProbeSource: UNIMPLEMENTED without a prober; with one, data masked; fail
   const res = await probe({ sourceUrl: URL_1, rtspTransport: 'RTSP_TRANSPORT_TCP' });
   t.match(res, {
     sourceUrl: 'rtsp://admin:***@10.0.0.5:554/stream1',
-    server: 'GStreamer RTSP server',
-    tracks: [{ media: 'video', codec: 'H264', payloadType: 96, clockRate: 90000, width: 1280, height: 720 }],
+    auth: 'digest',
+    publicMethods: ['OPTIONS', 'DESCRIBE'],
+    rtspTransport: 'RTSP_TRANSPORT_TCP',
+    playable: true,
+    notes: [],
+    sampled: { seconds: '2', nanos: 0 },
+    tracks: [{ ...PROBED.tracks[0], control: 'rtsp://admin:***@10.0.0.5:554/stream1/trackID=0' }],
   });
-  t.same(calls[0], { url: URL_1, timeoutMs: 5000, rtspTransport: 'tcp' }, 'the prober gets the real URL');
-  await probe({ sourceUrl: URL_1, timeout: { seconds: 2, nanos: 500_000_000 } });
-  t.equal(calls[1]?.timeoutMs, 2500);
+  t.notMatch(JSON.stringify(res), SECRET, 'no password anywhere in the response');
+  t.same(
+    calls[0],
+    { url: URL_1, timeoutMs: 5000, sampleMs: 2000, rtspTransport: 'tcp' },
+    'the prober gets the real URL and the defaults',
+  );
+  await probe({ sourceUrl: URL_1, timeout: { seconds: 2, nanos: 500_000_000 }, sample: { seconds: 0 } });
+  t.match(calls[1], { timeoutMs: 2500, sampleMs: 0 }, 'an explicit zero sample is DESCRIBE only');
 
   next = () => Promise.reject(new SourceProbeError('timeout', 'no answer in 5 s'));
   t.same(await settle(probe({ sourceUrl: URL_1 })), {
@@ -281,9 +315,24 @@ t.test('ProbeSource: UNIMPLEMENTED without a prober; with one, data masked; fail
   const unreachable = await settle(probe({ sourceUrl: URL_1 }));
   t.equal(unreachable.code, grpc.status.UNAVAILABLE);
   t.equal(unreachable.details, 'connect ECONNREFUSED for rtsp://admin:***@10.0.0.5:554/stream1 (***)');
+
+  next = () =>
+    Promise.reject(new SourceProbeError('auth', 'the source refused the credentials', { sourceStatus: 401 }));
+  const auth = await failure(probe({ sourceUrl: URL_1 }));
+  t.equal(auth.code, grpc.status.FAILED_PRECONDITION, 'wrong camera credentials');
+  t.equal(auth.md['edgegw-camera-status'], '401', "with the camera's status in the trailers");
+  next = () => Promise.reject(new SourceProbeError('not_found', 'DESCRIBE: 404', { sourceStatus: 404 }));
+  t.equal((await settle(probe({ sourceUrl: URL_1 }))).code, grpc.status.NOT_FOUND);
+  next = () => Promise.reject(new SourceProbeError('refused', 'DESCRIBE: 503', { sourceStatus: 503 }));
+  t.equal((await settle(probe({ sourceUrl: URL_1 }))).code, grpc.status.UNAVAILABLE, 'a 5xx may pass');
+  next = () => Promise.reject(new SourceProbeError('refused', 'DESCRIBE: 403', { sourceStatus: 403 }));
+  t.equal((await settle(probe({ sourceUrl: URL_1 }))).code, grpc.status.FAILED_PRECONDITION, 'a 4xx');
+  next = () => Promise.reject(new SourceProbeError('protocol', 'bad CSeq'));
+  t.equal((await settle(probe({ sourceUrl: URL_1 }))).code, grpc.status.UNAVAILABLE);
   next = () => Promise.reject(new Error('prober bug'));
   t.equal((await settle(probe({ sourceUrl: URL_1 }))).code, grpc.status.INTERNAL);
 
+  const before = calls.length;
   t.match(await settle(probe({ sourceUrl: 'http://x/' })), {
     code: grpc.status.INVALID_ARGUMENT,
     details: /^source_url: /,
@@ -292,6 +341,15 @@ t.test('ProbeSource: UNIMPLEMENTED without a prober; with one, data masked; fail
     code: grpc.status.INVALID_ARGUMENT,
     details: /^timeout: /,
   });
+  t.match(await settle(probe({ sourceUrl: URL_1, timeout: { seconds: 3 }, sample: { seconds: 3 } })), {
+    code: grpc.status.INVALID_ARGUMENT,
+    details: /^sample: /,
+  });
+  t.match(await settle(probe({ sourceUrl: URL_1, rtspTransport: 9 })), {
+    code: grpc.status.INVALID_ARGUMENT,
+    details: /^rtsp_transport: /,
+  });
+  t.equal(calls.length, before, 'invalid requests never reach the prober');
 });
 
 t.test('a registry failure is INTERNAL with no details leaked, and logged', async (t) => {

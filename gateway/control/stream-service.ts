@@ -7,8 +7,13 @@ import type { SourceProber } from './source-prober.ts';
 import { keepMaskedPassword, maskSourceUrl, validateSourceUrl } from './source-url.ts';
 import type { StreamPatch, StreamRegistry } from './stream-registry.ts';
 import { validateStreamName } from './stream-validation.ts';
-import { toStreamWire, transportFromWire } from './stream-wire.ts';
-import type { AddStreamRequestWire, ProbeSourceRequestWire, UpdateStreamRequestWire } from './stream-wire.ts';
+import { toStreamWire, transportFromWire, transportToWire } from './stream-wire.ts';
+import type {
+  AddStreamRequestWire,
+  ProbeSourceRequestWire,
+  ProbeSourceResponseWire,
+  UpdateStreamRequestWire,
+} from './stream-wire.ts';
 
 /** Fully-qualified name of the service these handlers implement. */
 export const STREAM_SERVICE = 'edgegw.v1.StreamService';
@@ -16,6 +21,8 @@ export const STREAM_SERVICE = 'edgegw.v1.StreamService';
 /** ProbeSource's timeout when the request sets none, and the longest it accepts. */
 export const PROBE_DEFAULT_TIMEOUT_MS = 5000;
 export const PROBE_MAX_TIMEOUT_MS = 60_000;
+/** How long ProbeSource plays the source when the request sets no `sample` (as `edge-gateway probe`). */
+export const PROBE_DEFAULT_SAMPLE_MS = 2000;
 
 /** The password of `url`, or "" (for scrubbing it from a prober's message). */
 function passwordOf(url: string): string {
@@ -94,28 +101,50 @@ export function streamServiceHandlers(
       const asked = req.timeout === null ? 0 : durationToSeconds(req.timeout) * 1000;
       if (asked < 0 || asked > PROBE_MAX_TIMEOUT_MS)
         throw new InvalidFieldError('timeout', `must be between 0 and ${PROBE_MAX_TIMEOUT_MS / 1000} s`);
+      const timeoutMs = asked === 0 ? PROBE_DEFAULT_TIMEOUT_MS : asked;
+      const sampleMs = req.sample === null ? PROBE_DEFAULT_SAMPLE_MS : durationToSeconds(req.sample) * 1000;
+      if (sampleMs < 0 || sampleMs >= timeoutMs)
+        throw new InvalidFieldError(
+          'sample',
+          `must be at least 0 and shorter than the timeout (${timeoutMs / 1000} s)`,
+        );
       if (prober === undefined)
         throw new UnimplementedError('ProbeSource', 'this node has no RTSP source prober');
-      const timeoutMs = asked === 0 ? PROBE_DEFAULT_TIMEOUT_MS : asked;
       const abort = new AbortController();
       const onCancel = (): void => abort.abort();
       call.once('cancelled', onCancel);
       const started = performance.now();
       try {
-        const result = await prober.probe(req.sourceUrl, { rtspTransport, timeoutMs, signal: abort.signal });
-        return {
+        const r = await prober.probe(req.sourceUrl, {
+          rtspTransport,
+          timeoutMs,
+          sampleMs,
+          signal: abort.signal,
+        });
+        const res: ProbeSourceResponseWire = {
           sourceUrl: maskSourceUrl(req.sourceUrl),
-          server: result.server,
-          tracks: result.tracks.map((tr) => ({ ...tr })),
+          server: r.server,
+          tracks: r.tracks.map((tr) => ({ ...tr, control: maskSourceUrl(tr.control) })),
           elapsed: secondsToDuration((performance.now() - started) / 1000),
+          auth: r.auth,
+          publicMethods: [...r.publicMethods],
+          rtspTransport: transportToWire(r.transport),
+          playable: r.playable,
+          notes: [...r.notes],
+          sampled: secondsToDuration(r.sampledMs / 1000),
         };
+        logger.info(
+          { source: res.sourceUrl, playable: r.playable, tracks: r.tracks.length },
+          'source probed over gRPC',
+        );
+        return res;
       } catch (err) {
         if (!(err instanceof SourceProbeError)) throw err;
         // The prober should not echo the URL; make sure no password leaves anyway.
         const password = passwordOf(req.sourceUrl);
         let message = err.message.split(req.sourceUrl).join(maskSourceUrl(req.sourceUrl));
         if (password !== '') message = message.split(password).join('***');
-        throw new SourceProbeError(err.reason, message, { cause: err });
+        throw new SourceProbeError(err.reason, message, { cause: err, sourceStatus: err.sourceStatus });
       } finally {
         call.off('cancelled', onCancel);
       }

@@ -2,6 +2,7 @@ import type { RtspTransport } from '../config/index.ts';
 import type { DurationWire } from './node-info.ts';
 import { InvalidFieldError } from './errors.ts';
 import { maskSourceUrl } from './source-url.ts';
+import type { ProbeTrackInfo } from './source-prober.ts';
 import type { StreamEntry, StreamOrigin, StreamStateName } from './stream-registry.ts';
 import { toTimestamp, type TimestampWire } from './wire-time.ts';
 
@@ -66,7 +67,7 @@ export function toStreamWire(e: StreamEntry): StreamWire {
   return {
     name: e.name,
     sourceUrl: maskSourceUrl(e.sourceUrl),
-    rtspTransport: TRANSPORT_TO_WIRE[e.rtspTransport],
+    rtspTransport: transportToWire(e.rtspTransport),
     description: e.description,
     origin: ORIGIN_TO_WIRE[e.origin],
     state: STATE_TO_WIRE[e.status.state],
@@ -98,4 +99,27 @@ export interface ProbeSourceRequestWire {
   sourceUrl: string;
   rtspTransport: RtspTransportWire;
   timeout: DurationWire | null;
+  sample: DurationWire | null;
+}
+
+/** Our RtspTransport as its edgegw.v1 name. */
+export function transportToWire(t: RtspTransport): RtspTransportWire {
+  return TRANSPORT_TO_WIRE[t];
+}
+
+/** edgegw.v1.ProbeTrack as proto-loader objects. */
+export type ProbeTrackWire = ProbeTrackInfo;
+
+/** edgegw.v1.ProbeSourceResponse as proto-loader objects. */
+export interface ProbeSourceResponseWire {
+  sourceUrl: string;
+  server: string;
+  tracks: ProbeTrackWire[];
+  elapsed: DurationWire;
+  auth: string;
+  publicMethods: string[];
+  rtspTransport: RtspTransportWire;
+  playable: boolean;
+  notes: string[];
+  sampled: DurationWire;
 }

@@ -125,3 +125,16 @@ export async function settle(p: Promise<unknown>): Promise<{ code: number; detai
   }
   return { code: grpc.status.OK, details: '' };
 }
+
+/** The status and trailing metadata of a call that must fail (rejects when it succeeded). */
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ code: number; details: string; md: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as grpc.ServiceError;
+    return { code: e.code, details: e.details, md: e.metadata.getMap() };
+  }
+  throw new Error('the call succeeded');
+}

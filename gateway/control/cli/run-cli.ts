@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import type { StreamWire } from '../stream-wire.ts';
+import type { ProbeSourceResponseWire, StreamWire } from '../stream-wire.ts';
 import type { WatchEventsResponseWire } from '../event-service.ts';
 import type { GetInfoResponseWire } from '../node-info.ts';
 import type { GetStatsResponseWire } from '../node-stats.ts';
@@ -18,6 +18,9 @@ Commands (over gRPC to a running gateway):
   streams list                           every stream
   streams add NAME URL [--transport auto|tcp|udp] [--description TEXT]
   streams rm NAME
+  streams probe URL [--transport auto|tcp|udp] [--seconds N] [--timeout N]
+                                         what a camera offers and whether browsers can play it,
+                                         probed by the gateway (exit 3: answers but not playable)
   sessions list [--stream NAME]          viewer sessions
   sessions close ID [--reason TEXT]      disconnect a viewer
   events [--kind KIND]... [--stream NAME]...
@@ -29,7 +32,8 @@ Flags:
   --token TOKEN       bearer token (default EDGEGW_GRPC_TOKEN); --token-file FILE (EDGEGW_GRPC_TOKEN_FILE)
   --tls               use TLS with the system CAs; --ca FILE to trust a CA; --cert FILE --key FILE for mTLS
   --json              machine-readable output (one JSON object per line for events)
-Exit status: 0 ok, 1 the gateway answered with an error or could not be reached, 2 bad command line.`;
+Exit status: 0 ok, 1 the gateway answered with an error or could not be reached, 2 bad command line,
+3 a probed source answers but browsers cannot play it.`;
 
 /** Where the CLI writes, what it reads, and what stops `events`. */
 export interface CliIo {
@@ -54,6 +58,8 @@ const FLAGS = {
   stream: { type: 'string', multiple: true },
   kind: { type: 'string', multiple: true },
   reason: { type: 'string' },
+  seconds: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -119,8 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         await info(conn, out);
         break;
       case 'streams':
-        await streams(conn, rest, values, out);
-        break;
+        return (await streams(conn, rest, values, out)) ?? 0;
       case 'sessions':
         await sessions(conn, rest, values, out);
         break;
@@ -184,7 +189,45 @@ function streamRow(s: StreamWire): string[] {
 }
 const STREAM_HEADER = ['NAME', 'ORIGIN', 'STATE', 'VIEWERS', 'SOURCE'];
 
-async function streams(conn: CliConnection, rest: readonly string[], v: Values, out: Out): Promise<void> {
+/** A CLI flag in seconds as a google.protobuf.Duration; `undefined` when absent. */
+function durationFlag(
+  value: string | undefined,
+  flag: string,
+  max: number,
+): { seconds: number; nanos: number } | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max)
+    throw new CliUsageError(`--${flag} is a number of seconds from 0 to ${max}`);
+  const whole = Math.floor(n);
+  return { seconds: whole, nanos: Math.round((n - whole) * 1e9) };
+}
+
+/** A ProbeSourceResponse for people: one line per track, the verdict, the notes. */
+function probeText(r: ProbeSourceResponseWire): string {
+  const lines = [
+    `source ${r.sourceUrl}  (transport ${enumLabel(r.rtspTransport, 'RTSP_TRANSPORT_')}${r.auth ? `, auth ${r.auth}` : ''}, ${seconds(r.elapsed).toFixed(2)} s)`,
+  ];
+  for (const tr of r.tracks) {
+    const size = tr.width && tr.height ? ` ${tr.width}x${tr.height}` : '';
+    const fps = tr.frameRate ? ` ${Number(tr.frameRate.toFixed(2))} fps` : '';
+    const rate = tr.bitrateKbps ? ` ${tr.bitrateKbps} kbit/s` : '';
+    const verdict = tr.browserPlayable ? 'yes' : `no (${tr.browserReason})`;
+    lines.push(
+      `  track ${tr.index}: ${tr.media} ${tr.codec}/${tr.clockRate}${size}${fps}${rate}${tr.bFrames ? ' B-frames' : ''}  browser: ${verdict}`,
+    );
+  }
+  lines.push(`playable in browsers: ${r.playable ? 'yes' : 'NO'}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines.join('\n') + '\n';
+}
+
+async function streams(
+  conn: CliConnection,
+  rest: readonly string[],
+  v: Values,
+  out: Out,
+): Promise<number | undefined> {
   const [sub, ...more] = rest;
   if (sub === 'list' || sub === 'ls') {
     args(more, 0, 'streams list');
@@ -192,8 +235,7 @@ async function streams(conn: CliConnection, rest: readonly string[], v: Values, 
     out(formatTable(STREAM_HEADER, res.streams.map(streamRow)), res);
   } else if (sub === 'add') {
     const [name, url] = args(more, 2, 'streams add NAME URL [--transport auto|tcp|udp] [--description TEXT]');
-    const transport = v.transport === undefined ? 'RTSP_TRANSPORT_AUTO' : TRANSPORTS[v.transport];
-    if (transport === undefined) throw new CliUsageError('--transport must be auto, tcp or udp');
+    const transport = transportFlag(v);
     const res = await conn.unary<{ stream: StreamWire }>('StreamService', 'AddStream', {
       name,
       sourceUrl: url,
@@ -205,9 +247,31 @@ async function streams(conn: CliConnection, rest: readonly string[], v: Values, 
     const [name] = args(more, 1, 'streams rm NAME');
     await conn.unary('StreamService', 'RemoveStream', { name });
     out(`removed ${name}\n`, { removed: name });
+  } else if (sub === 'probe') {
+    const [url] = args(more, 1, 'streams probe URL [--transport auto|tcp|udp] [--seconds N] [--timeout N]');
+    const sample = durationFlag(v.seconds, 'seconds', 59);
+    const timeout = durationFlag(v.timeout, 'timeout', 60);
+    const res = await conn.unary<ProbeSourceResponseWire>('StreamService', 'ProbeSource', {
+      sourceUrl: url,
+      rtspTransport: transportFlag(v),
+      // The sample must fit in the timeout: with only --seconds, leave 5 s for connecting.
+      timeout:
+        timeout ??
+        (sample === undefined ? undefined : { seconds: Math.min(60, sample.seconds + 5), nanos: 0 }),
+      sample,
+    });
+    out(probeText(res), res);
+    return res.playable ? 0 : 3;
   } else {
-    throw new CliUsageError('streams: expected list, add or rm');
+    throw new CliUsageError('streams: expected list, add, rm or probe');
   }
+  return undefined;
+}
+
+function transportFlag(v: Values): string {
+  const transport = v.transport === undefined ? 'RTSP_TRANSPORT_AUTO' : TRANSPORTS[v.transport];
+  if (transport === undefined) throw new CliUsageError('--transport must be auto, tcp or udp');
+  return transport;
 }
 
 interface SessionWire {
