@@ -1,6 +1,7 @@
 import t from 'tap';
 import { pino } from 'pino';
-import { inboundRtp, launchBrowser, serveStatic, waitForVideoFrames } from './harness/browser.ts';
+import { inboundRtp, launchBrowser, waitForVideoFrames } from './harness/browser.ts';
+import { openWhepPage, playWhep } from './harness/whep-page.ts';
 import { createHttpApp, startHttpServer, WhepSessions } from '../gateway/http/index.ts';
 import { DemoSource, StreamHub } from '../gateway/media/index.ts';
 import { generateCertificate } from '../gateway/webrtc/dtls/index.ts';
@@ -14,20 +15,6 @@ import { addr, systemClock, udpNet, UdpMux } from '../gateway/webrtc/transport/i
  * decode. WhepSessions is wired here from public APIs, as gateway.ts does, with the demo's profile.
  */
 const browser = await launchBrowser(t);
-
-const PLAYER = `<!doctype html><title>play</title><video id="v" autoplay muted playsinline></video><script>
-window.play = async (endpoint) => {
-  const pc = new RTCPeerConnection();
-  window.pc = pc;
-  pc.addTransceiver('video', { direction: 'recvonly' });
-  pc.ontrack = (e) => { document.getElementById('v').srcObject = new MediaStream([e.track]); };
-  await pc.setLocalDescription(await pc.createOffer());
-  const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
-  const answer = await res.text();
-  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  return answer;
-};
-</script>`;
 
 t.test("Chromium decodes the demo answered with the stream's own profile-level-id", async (t) => {
   const udp = await udpNet.listenUdp('127.0.0.1', 0);
@@ -64,12 +51,8 @@ t.test("Chromium decodes the demo answered with the stream's own profile-level-i
   });
   t.equal(demo.info.profileLevelId, '42c01f', 'the demo clip is x264 constrained baseline 3.1');
 
-  const site = await serveStatic(t, { '/': PLAYER });
-  const page = await browser.newPage(t);
-  await page.goto(site.url('/'));
-  const answer = (await page.evaluate(
-    `window.play(${JSON.stringify(`http://${http.address}/whep/demo`)})`,
-  )) as string;
+  const page = await openWhepPage(browser, t);
+  const { answer } = await playWhep(page, `http://${http.address}/whep/demo`);
   const fmtp = /^a=fmtp:(\d+) (.*)$/m.exec(answer);
   t.equal(fmtp?.[2]?.trim(), 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c01f');
   t.equal(fmtp?.[1], '108', "Chromium's 42e01f mode-1 payload type (its fixture order), not Baseline 102");
