@@ -1,7 +1,7 @@
 import t from 'tap';
 import { launchBrowser } from './harness/browser.ts';
 import { startGatewayProcess } from './harness/gateway-process.ts';
-import { browserStats, openWhepPage, playWhep } from './harness/whep-page.ts';
+import { browserStats, openWhepPage, playWhep, postSdp } from './harness/whep-page.ts';
 
 /*
  * Issue 3: headless Chromium, from a page on another origin, posts its offer to POST /whep/demo and
@@ -44,16 +44,8 @@ t.test('Chromium on another origin reaches connected through POST /whep/demo', a
 
 t.test('an unknown stream is 404 and a garbage offer 400', async (t) => {
   const gw = await startGatewayProcess(t);
-  const nope = await fetch(`${gw.http}/whep/nope`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp' },
-    body: 'v=0\r\n',
-  });
+  const nope = await postSdp(`${gw.http}/whep/nope`, 'v=0\r\n');
   t.equal(nope.status, 404);
-  const bad = await fetch(`${gw.http}/whep/demo`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp' },
-    body: 'hello',
-  });
+  const bad = await postSdp(`${gw.http}/whep/demo`, 'hello');
   t.equal(bad.status, 400);
 });

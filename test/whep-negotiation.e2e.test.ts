@@ -1,6 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
+import { postSdp } from './harness/whep-page.ts';
 import { parseRemoteDescription } from '../gateway/webrtc/sdp/index.ts';
 
 /*
@@ -13,11 +14,7 @@ const firefox = fixture('firefox-whep-offer.sdp');
 const chromium = fixture('chromium-whep-offer.sdp');
 
 const post = (base: string, path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/sdp', origin: 'http://player.example', ...headers },
-  });
+  postSdp(`${base}${path}`, body, { origin: 'http://player.example', ...headers });
 
 t.test('offers and errors against the running gateway', async (t) => {
   const gw = await startGatewayInProcess(t);

@@ -2,6 +2,7 @@ import t from 'tap';
 import { Video } from 'node-datachannel';
 import { ndcPeer } from './harness/node-datachannel.ts';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
+import { postSdp } from './harness/whep-page.ts';
 import { H264Depacketizer, decodeRtp } from '../gateway/webrtc/rtp/index.ts';
 
 /*
@@ -33,11 +34,7 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
     });
   });
   const t0 = performance.now();
-  const res = await fetch(`${gw.http}/whep/demo`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp' },
-    body: offer,
-  });
+  const res = await postSdp(`${gw.http}/whep/demo`, offer);
   t.equal(res.status, 201);
   const id = res.headers.get('location')!.split('/').pop()!;
   pc.setRemoteDescription(await res.text(), 'answer');

@@ -2,6 +2,7 @@ import t from 'tap';
 import { RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift';
 import { DepacketizeBase } from 'werift/nonstandard';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
+import { postSdp } from './harness/whep-page.ts';
 import { splitAnnexB } from '../gateway/media/index.ts';
 
 /*
@@ -74,11 +75,7 @@ t.test('werift plays the demo over WHEP and depacketizes >= 45 access units, key
   });
 
   const t0 = performance.now();
-  const res = await fetch(`${gw.http}/whep/demo`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp' },
-    body: offer,
-  });
+  const res = await postSdp(`${gw.http}/whep/demo`, offer);
   t.equal(res.status, 201);
   const answer = await res.text();
   t.match(answer, /^a=fmtp:\d+ .*packetization-mode=1/m, 'answered H.264 packetization-mode 1');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { inboundRtp, launchBrowser, pageConsole, waitForVideoFrames } from './harness/browser.ts';
 import { startGatewayProcess } from './harness/gateway-process.ts';
-import { browserStats, openWhepPage, playWhep, publishWhip, sdpOffer } from './harness/whep-page.ts';
+import { browserStats, openWhepPage, playWhep, postSdp, publishWhip, sdpOffer } from './harness/whep-page.ts';
 import { statsById, statsOfType, type StatsReport } from '../gateway/webrtc/peer/index.ts';
 
 /*
@@ -19,12 +19,7 @@ t.test('Chromium publishes over WHIP, another context plays it over WHEP', async
   // A second publisher for the same stream is refused while the first is on (a valid offer: a
   // garbage one is 400 before anything else is looked at).
   const second = await sdpOffer(publisher, { kinds: ['video'], direction: 'sendonly' });
-  const post = (path: string) =>
-    fetch(`${gw.http}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/sdp' },
-      body: second,
-    });
+  const post = (path: string) => postSdp(`${gw.http}${path}`, second);
   t.equal((await post('/whip/cam')).status, 409);
   // The demo stream has its own source: nobody publishes over it.
   t.equal((await post('/whip/demo')).status, 409);

@@ -193,6 +193,18 @@ export async function publishWhip(
   return { location: r.location, answer: r.answer, log: r.log };
 }
 
+/**
+ * `POST`s an SDP offer to a WHEP/WHIP endpoint from Node (for non-browser peers and refusal tests).
+ * @example const res = await postSdp(`${gw.http}/whep/demo`, offer); // 201, Location, answer body
+ */
+export function postSdp(url: string, sdp: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp', ...headers },
+    body: sdp,
+  });
+}
+
 /** An offer Chromium would send, made and dropped at once (to test refusals without a session). */
 export async function sdpOffer(
   page: Page,
