@@ -43,7 +43,8 @@ for a in "${PLATFORMS[@]}"; do
   [ "$got" = "$a" ] || die "the linux/$a build produced a $got image"
   log "linux/$a built in $(($(date +%s) - ta)) s"
 done
-build_s=$(($(date +%s) - t0))
+build_s="$(($(date +%s) - t0)) s"
+[ "${EDGEGW_SKIP_BUILD:-}" = 1 ] && build_s="skipped (EDGEGW_SKIP_BUILD=1)"
 
 # The list is assembled explicitly: with buildah 1.28, `build --manifest` per platform lost the
 # first platform's entry here.
@@ -62,35 +63,55 @@ platforms=$(node -e 'const i=JSON.parse(process.argv[1]);console.log((i.manifest
 [ "$platforms" = "linux/amd64 linux/arm64 linux/riscv64" ] || die "index platforms: $platforms"
 log "OCI index $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1)): $platforms"
 
+# Per platform: the compressed size in the index (config + layer blobs of its manifest, what a
+# device pulls) and the unpacked size in local storage.
+compressed=$(
+  for m in $(node -e 'const i=JSON.parse(process.argv[1]);for(const m of i.manifests)console.log(m.platform.architecture+"="+m.digest.replace(":","/"))' "$nested"); do
+    printf '%s=%s\n' "${m%%=*}" "$(tar -xOf "$ARCHIVE" "blobs/${m#*=}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m.config.size+m.layers.reduce((a,l)=>a+l.size,0))})')"
+  done
+)
 sizes=""
 for a in "${PLATFORMS[@]}"; do
   s=$("${PODMAN[@]}" image inspect "localhost/edge-gateway:$a" --format '{{.Size}}')
   arch=$("${PODMAN[@]}" image inspect "localhost/edge-gateway:$a" --format '{{.Architecture}}')
   [ "$arch" = "$a" ] || die "localhost/edge-gateway:$a has architecture $arch"
-  sizes="$sizes $a=$((s / 1000000))MB"
+  c=$(printf '%s\n' "$compressed" | sed -n "s/^$a=//p")
+  [ -n "$c" ] || die "no linux/$a manifest in the index"
+  sizes="$sizes $a=$((c / 1000000))MB-compressed/$((s / 1000000))MB-unpacked"
+  log "linux/$a: $((c / 1000000)) MB compressed in the index, $((s / 1000000)) MB unpacked"
 done
+
+# elapsed T0 T1 → seconds between two `date +%s.%N` stamps, one decimal
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 results=""
 for a in arm64 riscv64; do
   name=edgegw-$a-$$
   port=$(free_port)
   log "running linux/$a under qemu-user (HTTP 127.0.0.1:$port)"
-  t1=$(date +%s)
+  t1=$(date +%s.%N)
   # By image ID, without --platform (podman 4.3 would look for the platform in a registry); the
-  # kernel's binfmt_misc hands the foreign binaries to qemu-user.
+  # kernel's binfmt_misc hands the foreign binaries to qemu-user. `podman run -d` returns once the
+  # container runs (with vfs most of that is copying the image into the container's rootfs); from
+  # then on the time is node under qemu-user starting the gateway.
   "${PODMAN[@]}" run -d --network host "${RUN_LIMITS[@]}" --name "$name" \
     -e EDGEGW_HTTP_ADDR="127.0.0.1:$port" -e EDGEGW_GRPC_ADDR=127.0.0.1:0 -e EDGEGW_WEBRTC_ADDR=127.0.0.1:0 \
     "$("${PODMAN[@]}" image inspect "localhost/edge-gateway:$a" --format '{{.Id}}')" >/dev/null 2>"$WORK/run-$a.err" ||
     { cat "$WORK/run-$a.err"; die "podman run $a"; }
+  t2=$(date +%s.%N)
   if body=$(wait_healthz "$port" 180); then
-    ms=$(($(date +%s) - t1))
+    t3=$(date +%s.%N)
+    run_s=$(elapsed "$t1" "$t2")
+    up_s=$(elapsed "$t2" "$t3")
     reported=$("${PODMAN[@]}" exec "$name" node -p 'process.arch + " node " + process.version' 2>/dev/null || echo '?')
     [ "${reported%% *}" = "$a" ] || die "linux/$a image runs a ${reported%% *} node (wrong base?)"
-    log "linux/$a /healthz → $body after $ms s ($reported)"
-    results="$results $a:/healthz=$body(${ms}s,$reported)"
+    log "linux/$a /healthz → $body ${up_s} s after the container started (podman run -d: ${run_s} s) ($reported)"
+    t4=$(date +%s.%N)
     "${PODMAN[@]}" stop -t 30 "$name" >/dev/null 2>&1 || true
+    stop_s=$(elapsed "$t4" "$(date +%s.%N)")
     code=$("${PODMAN[@]}" inspect "$name" --format '{{.State.ExitCode}}')
-    results="$results,exit=$code"
+    log "linux/$a SIGTERM → exit $code in ${stop_s} s"
+    results="$results $a:/healthz=$body(start ${up_s}s after run ${run_s}s,$reported),exit=$code(${stop_s}s)"
   else
     "${PODMAN[@]}" logs "$name" 2>&1 | tail -20
     "${PODMAN[@]}" rm -f "$name" >/dev/null 2>&1 || true
@@ -98,4 +119,4 @@ for a in arm64 riscv64; do
   fi
   "${PODMAN[@]}" rm -f "$name" >/dev/null 2>&1 || true
 done
-echo "OK $LIST: 3 platforms in one OCI index ($ARCHIVE), build ${build_s} s, sizes:$sizes;$results"
+echo "OK $(date -u +%FT%TZ) $LIST: 3 platforms in one OCI index ($ARCHIVE, $(du -m "$ARCHIVE" | cut -f1) MB), build ${build_s}, sizes:$sizes;$results"
