@@ -20,6 +20,8 @@ export interface ViewerLink {
   readonly senders: ReadonlyMap<Kind, RtpSender>;
   /** Loss, jitter and RTT per track, from the viewer's receiver reports. */
   readonly quality: ReadonlyMap<Kind, ReceiverStats>;
+  /** Packets resent from the hub's history in answer to the viewer's NACKs, per track (getStats). */
+  readonly retransmitted: Readonly<Record<Kind, number>>;
   close(): void;
 }
 
@@ -44,6 +46,7 @@ export function linkViewer(
   const reporters = new Map<Kind, SenderReporter>();
   const quality = new Map<Kind, ReceiverStats>();
   const bySsrc = new Map<number, Kind>();
+  const retransmitted: Record<Kind, number> = { video: 0, audio: 0 };
   for (const t of tracks.values()) {
     senders.set(t.kind, new RtpSender({ ssrc: t.ssrc, payloadType: t.payloadType, srtp: srtp.tx, conn }));
     reporters.set(t.kind, new SenderReporter({ ssrc: t.ssrc, clockRate: t.clockRate, clock: o.clock }));
@@ -72,7 +75,7 @@ export function linkViewer(
         const kind = bySsrc.get(p.mediaSsrc);
         const sender = kind && senders.get(kind);
         if (kind && sender)
-          viewer.nack(
+          retransmitted[kind] += viewer.nack(
             kind,
             p.lost.map((s) => sender.streamSeq(s)),
           );
@@ -106,6 +109,7 @@ export function linkViewer(
   return {
     senders,
     quality,
+    retransmitted,
     close() {
       timer?.cancel();
       offRtcp();
