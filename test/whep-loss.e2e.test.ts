@@ -52,4 +52,9 @@ t.test('5 % media loss: NACKs recover and framesDecoded keeps growing', async (t
     (ours?.nackCount ?? 0) > 0 && Math.abs((ours?.nackCount ?? 0) - (now?.nackCount ?? 0)) <= 2,
     'the gateway counted the NACKs Chromium sent (a couple may be in flight)',
   );
+  t.ok(
+    (ours?.retransmittedPacketsSent ?? 0) > 0 &&
+      (ours?.retransmittedPacketsSent ?? 0) <= proxy.stats.dropped + 5,
+    `the hub resent ${ours?.retransmittedPacketsSent} packets from its history`,
+  );
 });

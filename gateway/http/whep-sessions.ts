@@ -106,6 +106,7 @@ function registerSendStats(
       codec,
       counters: sender.stats,
       reception: link.quality.get(kind)?.quality,
+      retransmits: () => link.retransmitted[kind],
     });
   }
 }

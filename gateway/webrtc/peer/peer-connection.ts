@@ -59,7 +59,10 @@ export interface PeerConnectionOptions {
  * objects (an RtpSender's `stats`, an interceptor ReceiverStats' `quality`), read at each snapshot.
  * The peer counts the NACK/PLI/FIR the remote sends about its SSRC itself.
  */
-export type SendStreamStats = Omit<SendStreamSource, 'feedback'>;
+export interface SendStreamStats extends Omit<SendStreamSource, 'feedback' | 'retransmits'> {
+  /** Packets resent for NACKs so far, when the caller counts them. */
+  readonly retransmits?: () => number;
+}
 
 /** A stream the session receives (a publisher's track): its negotiation and its receive counter. */
 export interface ReceiveStreamStats extends Omit<ReceiveStreamSource, 'counts'> {
@@ -211,7 +214,11 @@ export class PeerConnection {
       localCandidates: ice?.localCandidates() ?? [],
       remoteCandidates: ice?.remoteCandidates() ?? [],
       pairs,
-      send: [...this.sendStreams.values()].map(({ s, feedback }) => ({ ...s, feedback })),
+      send: [...this.sendStreams.values()].map(({ s, feedback }) => ({
+        ...s,
+        retransmits: s.retransmits?.(),
+        feedback,
+      })),
       receive: [...this.receiveStreams].map(({ counter, ...r }) => ({ ...r, counts: counter.counts })),
     });
   }

@@ -62,6 +62,7 @@ function sources(over: Partial<StatsSources> = {}): StatsSources {
         mid: '1',
         codec: { payloadType: 111, name: 'opus', clockRate: 48000, channels: 2 },
         counters: { packets: 10, payloadBytes: 1_000, errors: 0 },
+        retransmits: 2,
         reception: { fractionLost: 0, cumulativeLost: 0, jitterSeconds: 0, rttMs: undefined, reports: 0 },
         feedback: { nack: 0, pli: 0, fir: 0 },
       },
@@ -150,6 +151,7 @@ t.test('outbound-rtp per sender, remote-inbound-rtp once reported, codecs linked
   });
   const audio = out.find((s) => s.kind === 'audio')!;
   t.equal(audio.remoteId, undefined, 'no receiver report yet: no remote-inbound-rtp');
+  t.equal(audio.retransmittedPacketsSent, 2, 'counted by the caller: reported');
   t.equal(statsOfType(r, 'remote-inbound-rtp').length, 1);
   t.match(statsById(r, audio.codecId), { mimeType: 'audio/opus', clockRate: 48000, channels: 2 });
   t.notOk('sdpFmtpLine' in statsById(r, audio.codecId)!, 'no fmtp: no sdpFmtpLine');
