@@ -230,13 +230,40 @@ async function startProfile(): Promise<Session> {
   await s.post('Profiler.enable');
   await s.post('Profiler.setSamplingInterval', { interval: 200 });
   await s.post('Profiler.start');
+  // Allocation sampling too, keeping objects the GC already collected: what the hot path churns.
+  await s.post('HeapProfiler.enable');
+  await s.post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as never);
   return s;
+}
+
+/** Top allocating functions of the window (sampled bytes) and the total. */
+async function stopAllocationProfile(s: Session, leg: string, packets: number): Promise<void> {
+  const { profile } = await s.post('HeapProfiler.stopSampling');
+  const self = new Map<string, number>();
+  let total = 0;
+  const walk = (n: typeof profile.head): void => {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    const bytes = n.selfSize;
+    total += bytes;
+    if (bytes > 0) self.set(key, (self.get(key) ?? 0) + bytes);
+    for (const c of n.children) walk(c);
+  };
+  walk(profile.head);
+  console.log(
+    `[${leg}] allocations in the window: ${(total / 1e6).toFixed(1)} MB sampled, ${(total / Math.max(1, packets)).toFixed(0)} bytes per forwarded packet; top:`,
+  );
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
 }
 
 /** Writes the window's profile to the temp dir and prints the top self-time functions. */
 async function stopProfile(s: Session, leg: string): Promise<void> {
   const { profile } = await s.post('Profiler.stop');
-  s.disconnect();
   const file = join(tmpdir(), `bench-relay-${leg}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   const self = new Map<string, number>();
@@ -368,6 +395,10 @@ async function runLeg(name: 'ours' | 'werift', n: number): Promise<LegResult> {
   if (prof) await stopProfile(prof, name);
   const bytes = probe.bytes - bytes0;
   const srtpW = probe.srtp - srtpW0;
+  if (prof) {
+    await stopAllocationProfile(prof, name, srtpW);
+    prof.disconnect();
+  }
   const hubPackets = hub.stats.packets - hub0.packets;
   const skips = hub.stats.viewerSkips - hub0.viewerSkips;
   const sender = name === 'ours' ? senderBytes() - sender0 : undefined;

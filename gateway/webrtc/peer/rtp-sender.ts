@@ -56,6 +56,7 @@ export class RtpSender {
   private readonly srtp: SrtpContext;
   private readonly conn: DatagramConn;
   private readonly header = new Uint8Array(RTP_FIXED_HEADER_SIZE);
+  private outView: Uint8Array = new Uint8Array(0);
   private out = new Uint8Array(1500);
 
   constructor(opts: RtpSenderOptions) {
@@ -105,7 +106,10 @@ export class RtpSender {
     if (need > this.out.byteLength) this.out = new Uint8Array(need);
     try {
       const n = this.srtp.protectRtpPartsInto(h, payload, this.out);
-      this.conn.send(this.out.subarray(0, n));
+      // Reuse the last view when the length repeats (full-size fragments mostly): no per-packet view.
+      if (this.outView.length !== n || this.outView.buffer !== this.out.buffer)
+        this.outView = this.out.subarray(0, n);
+      this.conn.send(this.outView);
       const st = this.stats;
       st.packets++;
       st.bytes += n;

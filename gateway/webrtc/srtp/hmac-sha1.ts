@@ -27,6 +27,12 @@ export class HmacSha1 {
   private readonly outer = new Uint8Array(HMAC_PREFIX + DIGEST);
   private readonly key: Uint8Array;
   private readonly ipad = new Uint8Array(HMAC_PREFIX);
+  /*
+   * The last view of each kind and its length. Most packets of a video stream are full-size
+   * fragments of one length, so reusing the view spares a typed-array allocation per packet.
+   */
+  private blockView: Uint8Array = new Uint8Array(0);
+  private messageView: Uint8Array = new Uint8Array(0);
 
   constructor(key: Uint8Array, initialMessageCapacity = 1600) {
     // Keys up to one block are zero-padded (RFC 2104 §2); SRTP's are 20 bytes.
@@ -51,6 +57,13 @@ export class HmacSha1 {
     this.buf = new Uint8Array(ab);
     this.words = new Int32Array(ab);
     this.buf.set(this.ipad, 0);
+    this.blockView = this.messageView = new Uint8Array(0);
+  }
+
+  /** buf[HMAC_PREFIX .. HMAC_PREFIX + len): the message as assembled (a reused view). */
+  message(len: number): Uint8Array {
+    if (this.messageView.length !== len) this.messageView = this.buf.subarray(HMAC_PREFIX, HMAC_PREFIX + len);
+    return this.messageView;
   }
 
   /** HMAC over buf[HMAC_PREFIX .. HMAC_PREFIX + len), as a 20-char latin1 string. */
@@ -61,7 +74,8 @@ export class HmacSha1 {
         .update(this.buf.subarray(HMAC_PREFIX, HMAC_PREFIX + len))
         .digest('binary');
     }
-    const inner = oneShot('sha1', this.buf.subarray(0, HMAC_PREFIX + len), 'binary');
+    if (this.blockView.length !== HMAC_PREFIX + len) this.blockView = this.buf.subarray(0, HMAC_PREFIX + len);
+    const inner = oneShot('sha1', this.blockView, 'binary');
     const o = this.outer;
     for (let i = 0; i < DIGEST; i++) o[HMAC_PREFIX + i] = inner.charCodeAt(i);
     return oneShot('sha1', o, 'binary');

@@ -126,7 +126,7 @@ export class AesCmTransform implements SrtpTransform {
     // RFC 3711 §4.2: the ROC is appended to the authenticated portion, but not sent.
     writeU32(buf, HMAC_PREFIX + end, Math.floor(index / 65536));
     const digest = h.digest(end + 4);
-    out.set(buf.subarray(HMAC_PREFIX, HMAC_PREFIX + end), 0);
+    out.set(h.message(end), 0);
     writeTag(digest, out, end, this.rtpTagLength);
     return end + this.rtpTagLength;
   }
