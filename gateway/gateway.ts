@@ -11,7 +11,7 @@ import {
 import { createHttpApp, startHttpServer, WhepSessions, WhipSessions } from './http/index.ts';
 import { startControlServer, processNodeInfo } from './control/index.ts';
 import { startBus } from './bus/index.ts';
-import { addr, systemClock, udpNet, UdpMux } from './webrtc/transport/index.ts';
+import { addr, createUdpNet, systemClock, UdpMux } from './webrtc/transport/index.ts';
 import { routeKey } from './webrtc/ice/index.ts';
 import { generateCertificate } from './webrtc/dtls/index.ts';
 import { StreamTable } from './stream-table.ts';
@@ -78,7 +78,10 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const bus = await startBus({ url: config.nats.url, nodeId, logger });
     closers.push(() => bus.close());
 
-    const udp = await udpNet.listenUdp(config.webrtc.addr.host, config.webrtc.addr.port);
+    const udp = await createUdpNet({ lanes: config.webrtc.lanes, recvBufferSize: 4 << 20 }).listenUdp(
+      config.webrtc.addr.host,
+      config.webrtc.addr.port,
+    );
     closers.push(() => udp.close());
     const webrtcAddr = formatListenAddr({ host: udp.localAddr.address, port: udp.localAddr.port });
     // One UDP port for every session: the mux routes by ICE ufrag, then by remote address.
