@@ -117,6 +117,26 @@ t.test('offers and errors against the running gateway', async (t) => {
     t.match(((await res.json()) as { detail: string }).detail, 'no stream named "nope"');
   });
 
+  t.test('WHIP: Opus audio is received beside H.264; other audio codecs are rejected', async (t) => {
+    const publish = firefox.replace(/a=recvonly/g, 'a=sendonly');
+    const res = await post(gw.http, '/whip/pub-opus', publish);
+    t.equal(res.status, 201);
+    const a = parseRemoteDescription(await res.text());
+    await del(res);
+    t.equal(a.media[0]?.codecs[0]?.name, 'H264');
+    t.same(
+      a.media[1]?.codecs.map((c) => [c.payloadType, c.name, c.clockRate, c.channels]),
+      [[109, 'opus', 48000, 2]],
+      'Opus on its offered payload type, nothing else',
+    );
+    t.equal(a.media[1]?.direction, 'recvonly');
+    const noOpus = await post(gw.http, '/whip/pub-g711', publish.replace('opus/48000/2', 'ISAC/16000'));
+    t.equal(noOpus.status, 201, 'video alone is enough to publish');
+    const b = parseRemoteDescription(await noOpus.text());
+    await del(noOpus);
+    t.equal(b.media[1]?.port, 0, 'an audio m-line without Opus is rejected (port 0), never mislabelled');
+  });
+
   t.test('WHIP without H.264 mode 1: 400 naming the offer; the stream stays free', async (t) => {
     const vp8only = firefox
       .replace(/^a=rtpmap:(126|97) H264.*\r\n/gm, '')
