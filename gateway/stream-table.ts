@@ -6,6 +6,7 @@ import {
   createRtspCounters,
   maskUrl,
   type RtspCounters,
+  type RtspSourceReport,
   type SourceState,
 } from './ingest-rtsp/index.ts';
 import type { RtspTransport } from './config/index.ts';
@@ -26,6 +27,8 @@ interface Entry {
   status: SourceStatus;
   /** An RTSP camera's counters, cumulative over its sessions (metrics). */
   rtsp?: RtspCounters;
+  /** An RTSP camera: its masked URL and what its source reports (undefined while on-demand idle). */
+  camera?: { url: string; transport: string; report(): RtspSourceReport | undefined };
   close(): void | Promise<void>;
 }
 
@@ -50,6 +53,45 @@ function statusOf(s: SourceState): SourceStatus {
     default:
       return { state: 'offline', reason: s.status };
   }
+}
+
+/**
+ * A camera stream's summary: the hub's view (what viewers get) completed by the source's tracks —
+ * audio the hub never got (AAC: `relayed: false` and why), B-frames, a measured frame rate when the
+ * SPS has none — and the source's own state (connecting, live, retrying with attempt and error).
+ */
+function withCamera(
+  base: StreamSummary,
+  cam: { url: string; transport: string },
+  r: RtspSourceReport | undefined,
+): StreamSummary {
+  const v = r?.tracks.find((t) => t.media === 'video');
+  const a = r?.tracks.find((t) => t.media === 'audio');
+  const video = base.video ?? (v ? { codec: v.codec } : undefined);
+  const audio = base.audio ?? (a ? { codec: a.codec, clockRate: a.clockRate } : undefined);
+  return {
+    ...base,
+    video: video && {
+      ...video,
+      ...(video.fps === undefined && v?.fps !== undefined ? { fps: v.fps } : {}),
+      ...(v?.bFrames !== undefined ? { bFrames: v.bFrames } : {}),
+      ...(v?.warning ? { warning: v.warning } : {}),
+    },
+    audio: audio && {
+      ...audio,
+      relayed: base.audio !== undefined || (a?.relayed ?? false),
+      ...(a && !a.relayed && a.reason ? { reason: a.reason } : {}),
+    },
+    source: {
+      kind: 'rtsp',
+      url: cam.url,
+      status: r?.status ?? 'idle',
+      transport: r?.transport ?? cam.transport,
+      ...(r?.attempt !== undefined ? { attempt: r.attempt } : {}),
+      ...(r?.retryInMs !== undefined ? { retryInMs: r.retryInMs } : {}),
+      ...(r?.lastError ? { lastError: r.lastError } : {}),
+    },
+  };
 }
 
 /**
@@ -109,6 +151,7 @@ export class StreamTable {
       hub,
       origin,
       rtsp: counters,
+      camera: { url: maskUrl(url), transport, report: () => source?.report() },
       status: { state: 'starting', reason: 'connecting' },
       close: () => source?.close(),
     };
@@ -190,11 +233,10 @@ export class StreamTable {
   }
 
   summaries(): StreamSummary[] {
-    return [...this.entries.values()].map((e) => ({
-      ...e.hub.info,
-      state: e.status.state,
-      reason: e.status.reason,
-    }));
+    return [...this.entries.values()].map((e) => {
+      const base: StreamSummary = { ...e.hub.info, state: e.status.state, reason: e.status.reason };
+      return e.camera ? withCamera(base, e.camera, e.camera.report()) : base;
+    });
   }
 
   /** Every RTSP camera's counters by stream name, for the `edgegw.rtsp.*` metrics. */

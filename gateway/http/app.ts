@@ -29,8 +29,19 @@ export interface HttpDeps {
 /** One stream as `GET /api/streams` lists it. Public interface: players and scripts read it. */
 export interface StreamSummary {
   readonly name: string;
-  readonly video: { codec: string; width?: number; height?: number; fps?: number } | undefined;
-  readonly audio: { codec: string; clockRate: number } | undefined;
+  readonly video:
+    | {
+        codec: string;
+        width?: number;
+        height?: number;
+        fps?: number;
+        /** B-frames seen in the camera's stream; `warning` says why it matters. */
+        bFrames?: boolean;
+        warning?: string;
+      }
+    | undefined;
+  /** `relayed: false` with a `reason` when the source has audio viewers do not get (AAC). */
+  readonly audio: { codec: string; clockRate: number; relayed?: boolean; reason?: string } | undefined;
   /** Bits per second over the last seconds. */
   readonly bitrate: number;
   readonly viewers: number;
@@ -38,6 +49,16 @@ export interface StreamSummary {
   readonly state?: string;
   /** Why the source is not online (never contains credentials). */
   readonly reason?: string;
+  /** An RTSP camera's own view: connecting, live or retrying (attempt, last error), transport. */
+  readonly source?: {
+    kind: 'rtsp';
+    url: string;
+    status: string;
+    transport: string;
+    attempt?: number;
+    retryInMs?: number;
+    lastError?: { code: string; message: string };
+  };
 }
 
 /**

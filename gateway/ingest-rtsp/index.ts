@@ -110,6 +110,8 @@ export {
   type TrackDepacketizerStats,
 } from './track-depacketizer.ts';
 export { videoInfo, type VideoInfo } from './track-info.ts';
+export { FrameRateMeter } from './frame-rate-meter.ts';
+export { B_FRAMES_WARNING, type RtspSourceReport, type RtspTrackReport } from './source-report.ts';
 export { probe, type ProbeResult, type ProbeTrack, type ProbeOptions } from './probe.ts';
 export { silentLogger, type RtspLogger } from './logger.ts';
 export { FakeCamera, FAKE_SDP, type FakeCameraOptions, type FakeReply } from './fake-camera.ts';

@@ -4,6 +4,7 @@ import { RtspSession, type RtspClientOptions, type RtspTransport } from './rtsp-
 import { maskUrl } from './rtsp-url.ts';
 import { createTrackDepacketizer, type TrackDepacketizer } from './track-depacketizer.ts';
 import { videoInfo } from './track-info.ts';
+import { B_FRAMES_WARNING } from './source-report.ts';
 
 /** One track as `probe` reports it. */
 export interface ProbeTrack {
@@ -144,10 +145,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   for (const t of tracks) {
     if (!t.browser.playable)
       notes.push(`track ${t.index} (${t.codec}): ${t.browser.reason ?? 'not playable'}`);
-    if (t.bFrames)
-      notes.push(
-        `track ${t.index} (${t.codec}): B-frames; browsers' WebRTC decoders stutter on them — turn them off in the camera`,
-      );
+    if (t.bFrames) notes.push(`track ${t.index} (${t.codec}): ${B_FRAMES_WARNING}`);
     if (sampleMs > 0 && t.frames === 0 && t.browser.playable)
       notes.push(`track ${t.index} (${t.codec}): no frames arrived while sampling`);
   }

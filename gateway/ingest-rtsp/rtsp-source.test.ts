@@ -4,7 +4,8 @@
  */
 import t from 'tap';
 import { ManualClock } from '../webrtc/transport/index.ts';
-import { FakeCamera } from './fake-camera.ts';
+import { FAKE_SDP, FakeCamera } from './fake-camera.ts';
+import { testRtp } from './rtp.test-util.ts';
 import { rtspResponse } from './message.ts';
 import { RtspSource, type RtspSourceOptions, type SourceState } from './rtsp-source.ts';
 import { nextSessionState } from './session-state.ts';
@@ -369,3 +370,52 @@ t.test('a keepalive answered with hostile bytes fails the session cleanly and re
   t.equal(source.state.status, 'live');
   await source.close();
 });
+
+t.test(
+  'report(): AAC not relayed and why; retrying with attempt and last error; counters survive sessions',
+  async (t) => {
+    const sdp = FAKE_SDP.replace(
+      'm=audio 0 RTP/AVP 0',
+      'm=audio 0 RTP/AVP 98\r\na=rtpmap:98 MPEG4-GENERIC/16000/1\r\na=fmtp:98 streamtype=5;profile-level-id=15;mode=AAC-hbr;sizelength=13;indexlength=3;indexdeltalength=3;config=1408',
+    );
+    const cam = new FakeCamera({ sdp });
+    const { clock, source } = setup(cam, { silenceTimeoutMs: 60_000 });
+    t.match(source.report(), { status: 'idle', transport: 'tcp', tracks: [] });
+    source.connect();
+    t.match(source.report(), { status: 'connecting', attempt: 1 });
+    await settle();
+    const live = source.report();
+    t.match(live, {
+      status: 'live',
+      tracks: [
+        { media: 'video', codec: 'H264', relayed: true, bFrames: false },
+        { media: 'audio', codec: 'MPEG4-GENERIC', clockRate: 16000, relayed: false, reason: /AAC/ },
+      ],
+    });
+    t.notOk(live.tracks[0]?.reason, 'the video has nothing to explain');
+    for (const seq of [1, 2, 3, 6]) cam.sendInterleaved(0, testRtp(seq));
+    await settle();
+    t.match(source.counters.media.get('video'), { packets: 4, bytes: 4 * 13, lostPackets: 2, codec: 'H264' });
+    cam.dropAll();
+    await settle();
+    t.match(source.report(), {
+      status: 'retrying',
+      attempt: 1,
+      retryInMs: 1000,
+      lastError: { code: 'RTSP_EOF' },
+      tracks: [{ codec: 'H264' }, { codec: 'MPEG4-GENERIC' }],
+    });
+    t.equal(source.counters.reconnects, 1);
+    clock.advance(1000);
+    await settle();
+    t.equal(source.report().status, 'live');
+    cam.sendInterleaved(0, testRtp(500));
+    await settle();
+    t.match(
+      source.counters.media.get('video'),
+      { packets: 5, lostPackets: 2 },
+      'a new session adds to the same counters',
+    );
+    await source.close();
+  },
+);

@@ -11,6 +11,8 @@ import {
   type RtspMediaCounters,
 } from './rtsp-counters.ts';
 import type { ReceptionStats } from './reception-stats.ts';
+import { FrameRateMeter } from './frame-rate-meter.ts';
+import { trackReport, type RtspSourceReport } from './source-report.ts';
 import {
   RtspSession,
   type PacketKind,
@@ -135,6 +137,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   /** Per track of the current session: its media's counters and the loss already added to them. */
   private trackCounters: RtspMediaCounters[] = [];
   private lostSeen: number[] = [];
+  private fpsMeters: Array<FrameRateMeter | undefined> = [];
 
   constructor(options: RtspSourceOptions) {
     super();
@@ -160,6 +163,25 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   /** The tracks of the current session. */
   get tracks(): SetupTrack[] {
     return this.currentTracks;
+  }
+
+  /**
+   * What the source is doing and what its tracks are (relayed or why not, B-frames, measured fps):
+   * for `GET /api/streams`. No credentials inside.
+   */
+  report(): RtspSourceReport {
+    const s = this.stateValue;
+    const r: RtspSourceReport = {
+      status: s.status,
+      transport: this.transport,
+      tracks: this.currentTracks.map((st, i) =>
+        trackReport(st, this.depacketizers[i]?.stats, this.fpsMeters[i]?.rate()),
+      ),
+    };
+    if (s.status === 'connecting' || s.status === 'retrying') r.attempt = s.attempt;
+    if (s.status === 'retrying') r.retryInMs = s.retryInMs;
+    if (this.stats.lastError) r.lastError = { ...this.stats.lastError };
+    return r;
   }
 
   /** Starts connecting (idempotent). Progress and failures arrive as `state`/`failure` events. */
@@ -247,11 +269,20 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   private useTracks(setup: SetupTrack[]): void {
     this.currentTracks = setup;
     this.emit('tracks', setup);
-    this.depacketizers = setup.map((st) =>
-      this.opts.depacketize === false
-        ? undefined
-        : createTrackDepacketizer(st.track, { clock: this.clock, onFrame: (f) => this.emit('frame', st, f) }),
+    this.fpsMeters = setup.map((st) =>
+      st.track.media === 'video' ? new FrameRateMeter(st.track.clockRate) : undefined,
     );
+    this.depacketizers = setup.map((st, i) => {
+      if (this.opts.depacketize === false) return undefined;
+      const fps = this.fpsMeters[i];
+      return createTrackDepacketizer(st.track, {
+        clock: this.clock,
+        onFrame: (f) => {
+          fps?.push(f.timestamp);
+          this.emit('frame', st, f);
+        },
+      });
+    });
     this.stats.tracks = setup.map((s, i) => ({
       index: s.track.index,
       codec: s.track.codec,
