@@ -45,6 +45,16 @@ t.test('Opus from a WHIP publisher reaches a WHEP viewer as Opus', async (t) => 
   const pub = await publishWhip(publisher, `${gw.http}/whip/cam`, { audio: true });
   t.match(pub.answer, /^a=rtpmap:\d+ opus\/48000\/2/m, 'the publisher’s audio m-line answered with Opus');
 
+  // The hub knows the stream's audio codec once the first Opus frame arrived (viewers are answered with it).
+  let audioCodec: string | undefined;
+  for (let i = 0; i < 50 && audioCodec === undefined; i++) {
+    const api = (await (await fetch(`${gw.http}/api/streams`)).json()) as {
+      streams: { name: string; audio?: { codec: string; clockRate: number } }[];
+    };
+    audioCodec = api.streams.find((s) => s.name === 'cam')?.audio?.codec;
+    if (audioCodec === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+  t.equal(audioCodec, 'opus', 'GET /api/streams: cam carries Opus');
   const viewer = await openWhepPage(browser, t);
   const play = await playWhep(viewer, `${gw.http}/whep/cam`, { audio: true });
   t.match(play.answer, /^a=rtpmap:\d+ opus\/48000\/2/m, 'the viewer is answered with the hub’s own codec');
