@@ -5,6 +5,7 @@ import { maskUrl } from './rtsp-url.ts';
 import { createTrackDepacketizer, type TrackDepacketizer } from './track-depacketizer.ts';
 import { videoInfo } from './track-info.ts';
 import { B_FRAMES_WARNING } from './source-report.ts';
+import { FrameRateMeter } from './frame-rate-meter.ts';
 
 /** One track as `probe` reports it. */
 export interface ProbeTrack {
@@ -112,13 +113,9 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
     }
     const v = videoInfo(track) ?? videoInfo(track, inBandSps);
     const d = i >= 0 ? depacketizers[i] : undefined;
-    const measuredFps =
-      videoFrames.length > 1
-        ? (() => {
-            const span = (videoFrames.at(-1)!.timestamp - videoFrames[0]!.timestamp) / 90_000;
-            return span > 0 ? Math.round(((videoFrames.length - 1) / span) * 100) / 100 : undefined;
-          })()
-        : undefined;
+    const meter = new FrameRateMeter(track.clockRate, Math.max(2, videoFrames.length));
+    for (const f of videoFrames) meter.push(f.timestamp);
+    const measuredFps = meter.rate();
     return {
       index: track.index,
       media: track.media,
