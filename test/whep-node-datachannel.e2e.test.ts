@@ -4,6 +4,7 @@ import { ndcPeer } from './harness/node-datachannel.ts';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
 import { postSdp } from './harness/whep-page.ts';
 import { H264Depacketizer, decodeRtp } from '../gateway/webrtc/rtp/index.ts';
+import { statsById, statsOfType } from '../gateway/webrtc/peer/index.ts';
 
 /*
  * Issue 3: node-datachannel (libdatachannel: its own ICE, OpenSSL's DTLS, libsrtp) as a third,
@@ -53,6 +54,7 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
   const aus: { keyframe: boolean; nals: Uint8Array[] }[] = [];
   const dep = new H264Depacketizer({ onAccessUnit: (au) => aus.push(au) });
   const t1 = performance.now();
+  let rtpIn = 0;
   while (aus.length < 45 && performance.now() - t1 < 5000) {
     while (received.length > 0) {
       const m = received.shift()!;
@@ -60,6 +62,7 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
       if (pt >= 72 && pt <= 79) continue; // RTCP (RFC 5761) from the same track
       const pkt = decodeRtp(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
       if (pkt.ssrc !== sent.ssrc) t.fail(`SSRC ${pkt.ssrc} is not ours`);
+      rtpIn++;
       dep.pushPacket(pkt);
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -68,4 +71,22 @@ t.test('libdatachannel offers via WHEP, connects, and decrypts our SRTP', async 
   t.ok(aus[0]?.keyframe, 'the first is a keyframe (GOP cache)');
   t.equal((aus[0]?.nals[0]?.[0] ?? 0) & 0x1f, 7, 'with its SPS in-band');
   t.comment(`first ${aus.length} access units in ${Math.round(performance.now() - t1)} ms`);
+
+  // The session's getStats() against what libdatachannel got: every packet it decrypted was counted.
+  const report = session.pc.getStats();
+  const [transport] = statsOfType(report, 'transport');
+  t.match(transport, {
+    dtlsState: 'connected',
+    dtlsRole: 'server',
+    srtpCipher: 'SRTP_AES128_CM_HMAC_SHA1_80',
+  });
+  const pair = statsById(report, transport?.selectedCandidatePairId);
+  t.match(pair, { type: 'candidate-pair', state: 'succeeded', nominated: true });
+  const out = statsOfType(report, 'outbound-rtp').find((s) => s.kind === 'video');
+  t.equal(out?.ssrc, sent.ssrc);
+  t.ok(
+    (out?.packetsSent ?? 0) >= rtpIn,
+    `packetsSent ${out?.packetsSent} >= ${rtpIn} received by libdatachannel`,
+  );
+  t.ok((transport?.bytesSent ?? 0) > (out?.bytesSent ?? 0), 'transport bytes include the payloads');
 });
