@@ -9,7 +9,9 @@ export type HarnessErrorCode =
   | 'HARNESS_EXITED_EARLY'
   | 'HARNESS_SPAWN_FAILED'
   | 'HARNESS_BAD_READY_LINE'
-  | 'HARNESS_NO_FREE_PORT';
+  | 'HARNESS_NO_FREE_PORT'
+  /** A peer (the gateway's WHEP/WHIP endpoint) refused what a helper asked of it. */
+  | 'HARNESS_PEER_REFUSED';
 
 export class HarnessError extends Error {
   override readonly name = 'HarnessError';

@@ -146,7 +146,7 @@ export async function playWhep(page: Page, url: string, o: PlayWhepOptions = {})
     args,
   ] as const)) as PlayWhepResult;
   if (r.status !== 201 && !o.allowError)
-    throw new HarnessError('HARNESS_BAD_READY_LINE', `WHEP ${r.status}: ${r.answer}`);
+    throw new HarnessError('HARNESS_PEER_REFUSED', `WHEP ${r.status}: ${r.answer}`);
   return r;
 }
 
@@ -187,7 +187,7 @@ export async function publishWhip(
   ] as const)) as { status: number; location: string | null; answer: string; state?: string; log: string[] };
   if (r.status !== 201 || r.state !== 'connected' || r.location === null)
     throw new HarnessError(
-      'HARNESS_READY_TIMEOUT',
+      r.status === 201 ? 'HARNESS_READY_TIMEOUT' : 'HARNESS_PEER_REFUSED',
       `WHIP ${r.status} ${r.state ?? ''}: ${r.status === 201 ? r.log.join(' ') : r.answer}`,
     );
   return { location: r.location, answer: r.answer, log: r.log };
