@@ -5,6 +5,7 @@ import {
   createLogger,
   registerProcessMetrics,
   registerRtspMetrics,
+  rpcTelemetry,
   startTelemetry,
   type Logger,
 } from './telemetry/index.ts';
@@ -149,6 +150,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       prober: rtspSourceProber(),
       sessions: fleet.sessions,
       events: fleet.events,
+      // Every RPC as a rpc.server.call.duration point and a SERVER span (OTel RPC conventions).
+      observeCalls: rpcTelemetry({ meter: telemetry.meter }),
     });
     addresses.grpc = control.address;
     closers.push(() => control.close());

@@ -34,6 +34,28 @@ t.test('every call is reported once with service, method, status and duration â€
   );
   t.ok(records.every((r) => r.durationMs >= 0 && r.durationMs < 5000 && /^127\.0\.0\.1:\d+$/.test(r.peer)));
   t.equal(records[2]?.code, grpc.status.NOT_FOUND);
+  t.match(records[2]?.details, /not found/, 'the status message of an error');
+  t.equal(records[1]?.details, '', 'none for OK');
+  const now = performance.timeOrigin + performance.now();
+  t.ok(
+    records.every((r) => r.startTimeMs > now - 10_000 && r.startTimeMs <= now),
+    'start times on the epoch clock',
+  );
+  t.ok(
+    records.every((r) => r.traceParent === '' && r.traceState === ''),
+    'no trace context sent, none reported',
+  );
+
+  const traced = new grpc.Metadata();
+  traced.set('authorization', 'Bearer tok');
+  traced.set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  traced.set('tracestate', 'vendor=1');
+  await unary(f.client, svc.node, 'GetInfo', {}, traced);
+  for (let i = 0; i < 100 && records.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+  t.match(records[5], {
+    traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    traceState: 'vendor=1',
+  });
 });
 
 t.test('a throwing observer does not break calls', async (t) => {

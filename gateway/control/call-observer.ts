@@ -15,10 +15,17 @@ export interface CallRecord {
   readonly code: grpc.status;
   /** Its name, e.g. "NOT_FOUND". */
   readonly codeName: string;
+  /** The status message sent with a non-OK code ("" for OK). Safe to show: no credentials. */
+  readonly details: string;
+  /** When the call arrived, milliseconds since the Unix epoch (fractional). */
+  readonly startTimeMs: number;
   /** Wall time from the call's arrival to its status, in milliseconds. */
   readonly durationMs: number;
   /** Client address as grpc-js reports it. */
   readonly peer: string;
+  /** The client's W3C trace context (`traceparent`, `tracestate` metadata), "" when absent. */
+  readonly traceParent: string;
+  readonly traceState: string;
 }
 
 /** Called once per call when it ends; must not throw (a throw is swallowed). */
@@ -43,8 +50,10 @@ export function callObserverInterceptor(observe: CallObserver): grpc.ServerInter
     const [service, method] = splitMethodPath(descriptor.path);
     // Read now: after a cancel grpc-js reports "unknown".
     const peer = call.getPeer();
+    let traceParent = '';
+    let traceState = '';
     let done = false;
-    const report = (code: grpc.status): void => {
+    const report = (code: grpc.status, details: string): void => {
       if (done) return;
       done = true;
       try {
@@ -53,20 +62,33 @@ export function callObserverInterceptor(observe: CallObserver): grpc.ServerInter
           method,
           code,
           codeName: grpc.status[code] ?? String(code),
+          details: code === grpc.status.OK ? '' : details,
+          startTimeMs: performance.timeOrigin + started,
           durationMs: performance.now() - started,
           peer,
+          traceParent,
+          traceState,
         });
       } catch {
         // An observer bug must not break the call.
       }
     };
+    const first = (md: grpc.Metadata, key: string): string => {
+      const v = md.get(key)[0];
+      return typeof v === 'string' ? v : '';
+    };
     const listener = new grpc.ServerListenerBuilder()
-      .withOnCancel(() => report(grpc.status.CANCELLED))
+      .withOnReceiveMetadata((md, next) => {
+        traceParent = first(md, 'traceparent');
+        traceState = first(md, 'tracestate');
+        next(md);
+      })
+      .withOnCancel(() => report(grpc.status.CANCELLED, 'cancelled by the client'))
       .build();
     const responder = new grpc.ResponderBuilder()
       .withStart((next) => next(listener))
       .withSendStatus((status, next) => {
-        report(status.code);
+        report(status.code, status.details);
         next(status);
       })
       .build();
