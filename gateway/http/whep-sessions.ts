@@ -8,6 +8,8 @@ import {
   parseRemoteDescription,
   pickAudio,
   pickH264,
+  pickH265,
+  type H265Params,
   type Codec,
   type MediaSection,
   type SectionAnswer,
@@ -41,6 +43,11 @@ export interface WhepSessionsOptions extends PeerFactoryOptions {
    * negotiated one), answered to viewers; undefined when not known yet.
    */
   streamProfileLevelId?(name: string): string | undefined;
+  /**
+   * How long an offer for a stream whose video is not known yet (camera connecting) waits for its
+   * first keyframe before it is negotiated with defaults; default 4000 ms.
+   */
+  readonly videoWaitMs?: number;
   /** A viewer joined (its peer connected) or left; for the control plane's events. */
   onViewer?(event: 'joined' | 'left', session: WhepSession): void;
   readonly maxSessions?: number;
@@ -60,20 +67,31 @@ export interface WhepSession {
 
 const AUDIO = ['opus', 'PCMU', 'PCMA'] as const;
 
+/** What the stream's video is, for negotiation: H.264 with its profile-level-id, or H.265. */
+interface VideoTarget {
+  readonly codec: 'H264' | 'H265';
+  readonly profileLevelId: string | undefined;
+  readonly h265: H265Params | undefined;
+}
+
 /**
- * What the gateway answers for each offered m-line: it sends H.264 video (packetization-mode 1, the
- * stream's profile-level-id, see pickH264) and the stream's own audio codec when the viewer offers
- * it (a camera's PCMU is answered PCMU, never re-labelled; no transcoding). A stream whose audio is
- * not known yet (a camera still connecting) gets its audio m-line rejected rather than mislabelled.
+ * What the gateway answers for each offered m-line: it sends the stream's video as it is — H.264
+ * (packetization-mode 1, the stream's profile-level-id, see pickH264) or H.265 (same profile, SRST,
+ * see pickH265; Safari and Chrome with a hardware decoder offer it) — and the stream's own audio
+ * codec when the viewer offers it (a camera's PCMU is answered PCMU, never re-labelled; no
+ * transcoding). A stream whose audio is not known yet (a camera still connecting) gets its audio
+ * m-line rejected rather than mislabelled.
  */
 function decideViewer(
   section: MediaSection,
-  profileLevelId: string | undefined,
+  video: VideoTarget,
   audioCodec: string | undefined,
 ): SectionAnswer | undefined {
   const codec =
     section.kind === 'video'
-      ? pickH264(section, profileLevelId)
+      ? video.codec === 'H265'
+        ? pickH265(section, video.h265)
+        : pickH264(section, video.profileLevelId)
       : section.kind === 'audio' && audioCodec !== undefined
         ? pickAudio(section, [audioCodec])
         : undefined;
@@ -83,6 +101,15 @@ function decideViewer(
     direction: answerDirection(section.direction, 'send'),
     rtcpFb: ['nack', 'nack pli', 'ccm fir'],
   };
+}
+
+/** What the video must be for a viewer, in the words of the 400 answer. */
+function wantedVideo(v: VideoTarget): string {
+  if (v.codec === 'H265') {
+    const p = v.h265;
+    return `H265 tx-mode=SRST${p ? ` with profile-id=${p.profileId}` : ''} (the stream is H.265)`;
+  }
+  return `H264 packetization-mode=1 that decodes profile-level-id=${v.profileLevelId ?? '42e01f'}`;
 }
 
 /**
@@ -145,20 +172,28 @@ export class WhepSessions implements WhepBackend {
     if (!hub) throw new StreamNotFoundError(stream);
     const limit = this.opts.maxSessions ?? 500;
     if (this.sessions.size >= limit) throw new SessionLimitError(limit);
-    const profileLevelId = this.opts.streamProfileLevelId?.(stream);
-    const audioCodec = hub.info.audio?.codec;
+    // A camera still connecting (an on-demand one is started by this very viewer) has not shown its
+    // codec and profile yet: wait for its first keyframe rather than answer with a guess.
+    if (hub.info.video === undefined) await hub.videoKnown(this.opts.videoWaitMs ?? 4000);
+    const info = hub.info;
+    const target: VideoTarget = {
+      codec: info.video?.codec === 'H265' ? 'H265' : 'H264',
+      profileLevelId: this.opts.streamProfileLevelId?.(stream),
+      h265: info.video?.h265,
+    };
+    const audioCodec = info.audio?.codec;
     // Negotiate before opening anything: a bad offer (SdpError with the parser's reason) or one that
     // shares no video codec with the stream is refused (400) without a peer or a mux endpoint.
     const parsed = parseRemoteDescription(offer);
     const video = parsed.media.filter((m) => m.kind === 'video' && m.port !== 0);
     const audio = parsed.media.filter((m) => m.kind === 'audio' && m.port !== 0);
-    const anyVideo = video.some((m) => decideViewer(m, profileLevelId, audioCodec));
-    const anyAudio = audio.some((m) => decideViewer(m, profileLevelId, audioCodec));
+    const anyVideo = video.some((m) => decideViewer(m, target, audioCodec));
+    const anyAudio = audio.some((m) => decideViewer(m, target, audioCodec));
     if ((video.length > 0 && !anyVideo) || (!anyVideo && !anyAudio)) {
-      const h264 = `H264 packetization-mode=1 that decodes profile-level-id=${profileLevelId ?? '42e01f'}`;
+      const want = wantedVideo(target);
       throw noCommonCodec(
         parsed,
-        video.length > 0 ? h264 : `${h264}, or ${audioCodec ?? AUDIO.join('/')} audio`,
+        video.length > 0 ? want : `${want}, or ${audioCodec ?? AUDIO.join('/')} audio`,
       );
     }
     const { id, pc } = newPeerSession(this.opts);
@@ -168,7 +203,7 @@ export class WhepSessions implements WhepBackend {
       const kind = section.kind;
       // One track of each kind per viewer (BUNDLE, RFC 9143): extra sections of a kind are rejected.
       if ((kind !== 'video' && kind !== 'audio') || tracks.has(kind)) return undefined;
-      const a = decideViewer(section, profileLevelId, audioCodec);
+      const a = decideViewer(section, target, audioCodec);
       const codec = a?.codecs[0];
       if (!a || !codec) return undefined;
       // Each viewer gets its own SSRCs (RFC 3550 §8): its sender rewrites them per packet.

@@ -118,5 +118,6 @@ export {
   type StreamHubOptions,
   type StreamHubStats,
   type StreamInfo,
+  type H265StreamParams,
   type HubViewer,
 } from './stream-hub.ts';

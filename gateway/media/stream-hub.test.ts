@@ -140,3 +140,31 @@ t.test('timestamps and sequence numbers continue across a source restart', async
     if (v.got[i]!.seq !== ((v.got[i - 1]!.seq + 1) & 0xffff)) t.fail('seq gap');
   t.equal(hub.stats.rebases, 1);
 });
+
+t.test('videoKnown: waits for the first keyframe, times out, and ends on close', async (t) => {
+  const clock = new ManualClock();
+  const hub = new StreamHub({ name: 'cam', clock });
+  const late = hub.videoKnown(1000);
+  let settled: boolean | undefined;
+  void late.then((v) => (settled = v));
+  clock.advance(500);
+  await Promise.resolve();
+  t.equal(settled, undefined, 'still waiting with no frame');
+  const demo = await DemoSource.open({ clock });
+  demo.onFrame((f) => hub.pushFrame(f));
+  demo.start();
+  clock.advance(40);
+  t.equal(await late, true, 'resolved by the first keyframe');
+  t.equal(hub.info.video?.profileLevelId, '42c01f', 'with the profile known');
+  t.equal(await hub.videoKnown(1000), true, 'known at once afterwards');
+  demo.close();
+
+  const empty = new StreamHub({ name: 'silent', clock });
+  const timedOut = empty.videoKnown(1000);
+  clock.advance(1000);
+  t.equal(await timedOut, false, 'false after the timeout');
+  const closing = empty.videoKnown(1000);
+  empty.close();
+  t.equal(await closing, false, 'false when the hub closes');
+  t.equal(await empty.videoKnown(1000), false, 'and at once on a closed hub');
+});

@@ -25,10 +25,28 @@ export interface StreamHubOptions {
 }
 
 /** What the hub knows of its stream, for `GET /api/streams`, gRPC and the player. */
+/** An H.265 stream's RFC 7798 §7.1 parameters, from its SPS. */
+export interface H265StreamParams {
+  readonly profileSpace: number;
+  readonly profileId: number;
+  readonly tierFlag: number;
+  readonly levelId: number;
+}
+
 export interface StreamInfo {
   readonly name: string;
   readonly video:
-    { codec: Codec; width?: number; height?: number; fps?: number; profileLevelId?: string } | undefined;
+    | {
+        codec: Codec;
+        width?: number;
+        height?: number;
+        fps?: number;
+        /** H.264: the SPS's profile-level-id (RFC 6184 §8.1), what WHEP answers with. */
+        profileLevelId?: string;
+        /** H.265: the SPS's profile, tier and level (RFC 7798 §7.1 profile-id, tier-flag, level-id). */
+        h265?: H265StreamParams;
+      }
+    | undefined;
   readonly audio: { codec: Codec; clockRate: number } | undefined;
   /** Bits per second over the last few seconds, all tracks. */
   readonly bitrate: number;
@@ -134,6 +152,7 @@ export class StreamHub {
     rebases: 0,
   };
   private readonly clock: Clock;
+  private readonly videoWaiters = new Set<(known: boolean) => void>();
   private readonly random: () => number;
   private readonly historySize: number;
   private readonly gop: GopCache;
@@ -144,7 +163,9 @@ export class StreamHub {
   private videoTrack: Track | undefined;
   private audioTrack: Track | undefined;
   private paramSets: ParameterSetCache | undefined;
-  private size: { width: number; height: number; fps?: number; profileLevelId?: string } | undefined;
+  private size:
+    | { width: number; height: number; fps?: number; profileLevelId?: string; h265?: H265StreamParams }
+    | undefined;
   private rateWindow = { start: 0, bytes: 0, bps: 0 };
   private closed = false;
   private keyframeRequester: (() => void) | undefined;
@@ -202,6 +223,26 @@ export class StreamHub {
       bitrate: this.rateWindow.bps,
       viewers: this.viewers.size,
     };
+  }
+
+  /**
+   * Resolves true once the stream's video parameters are known (its first keyframe's SPS was read:
+   * codec, size, profile), false after `timeoutMs`. WHEP answers a viewer with what the stream
+   * really is, so an offer that arrives while a camera is still connecting (always so for an
+   * on-demand camera's first viewer) waits for this instead of guessing H.264 Constrained Baseline.
+   */
+  videoKnown(timeoutMs: number): Promise<boolean> {
+    if (this.size !== undefined) return Promise.resolve(true);
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (known: boolean): void => {
+        timer.cancel();
+        this.videoWaiters.delete(done);
+        resolve(known);
+      };
+      const timer = this.clock.setTimer(timeoutMs, () => done(false));
+      this.videoWaiters.add(done);
+    });
   }
 
   get viewerCount(): number {
@@ -266,6 +307,7 @@ export class StreamHub {
 
   close(): void {
     this.closed = true;
+    for (const w of [...this.videoWaiters]) w(false);
     this.viewers.clear();
     this.gop.clear();
   }
@@ -369,7 +411,18 @@ export class StreamHub {
     try {
       if (codec === 'H265') {
         const s = parseH265Sps(sps);
-        this.size = { width: s.width, height: s.height, ...(s.frameRate ? { fps: s.frameRate } : {}) };
+        const ptl = s.profileTierLevel;
+        this.size = {
+          width: s.width,
+          height: s.height,
+          ...(s.frameRate ? { fps: s.frameRate } : {}),
+          h265: {
+            profileSpace: ptl.profileSpace,
+            profileId: ptl.profileIdc,
+            tierFlag: ptl.tierFlag,
+            levelId: ptl.levelIdc,
+          },
+        };
       } else {
         const s = parseH264Sps(sps);
         // What WHEP answers viewers with: the stream as it really is (RFC 6184 §8.1).
@@ -383,6 +436,7 @@ export class StreamHub {
     } catch {
       // An SPS we cannot parse leaves the size unknown; the stream still relays.
     }
+    if (this.size !== undefined) for (const w of [...this.videoWaiters]) w(true);
   }
 
   private rollRate(): void {

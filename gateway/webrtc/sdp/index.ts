@@ -22,4 +22,5 @@ export {
   type H264ProfileLevel,
   type H264ProfileName,
 } from './h264-profile-level.ts';
+export { pickH265, parseH265Params, type H265Params } from './h265-params.ts';
 export { SdpError, type SdpErrorCode } from './errors.ts';

@@ -116,6 +116,12 @@ const NOT_MEDIA = new Set(['rtx', 'red', 'ulpfec', 'flexfec-03', 'telephone-even
 
 /** One offered codec, as a person reads it: `H264 (packetization-mode=0, profile-level-id=42e01f)`. */
 function describeCodec(c: Codec): string {
+  if (eq(c.name, 'H265')) {
+    const p = Object.entries(c.fmtp)
+      .filter(([k]) => k === 'profile-id' || k === 'level-id' || k === 'tier-flag')
+      .map(([k, v]) => `${k}=${v}`);
+    return p.length > 0 ? `H265 (${p.join(', ')})` : 'H265';
+  }
   if (!eq(c.name, 'H264')) return c.name;
   const pm = c.fmtp['packetization-mode'] ?? '0';
   const plid = c.fmtp['profile-level-id'];
