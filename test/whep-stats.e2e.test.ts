@@ -66,19 +66,27 @@ t.test("GET {session}/stats while Chromium plays demo agrees with Chromium's get
   const pb = statsById(b, tb?.selectedCandidatePairId);
   t.ok(pb?.type === 'candidate-pair' && pb.currentRoundTripTime !== undefined, 'the pair has an RTT');
 
-  // Our packetsSent against Chromium's packetsReceived of the same SSRC, read back to back.
+  // Our packetsSent against Chromium's packetsReceived of the same SSRC, read between two of ours:
+  // Chromium cannot have received more than we had sent by the second read.
   const ours = videoOut(await stats());
   const [theirs] = (await inboundRtp(page)).filter((s) => s.kind === 'video');
+  const after = videoOut(await stats());
   t.equal(theirs?.ssrc, ours?.ssrc, 'the same SSRC');
   const sent = ours?.packetsSent ?? 0;
   const received = theirs?.packetsReceived ?? 0;
-  t.comment(`gateway packetsSent ${sent}, Chromium packetsReceived ${received}`);
-  t.ok(received <= sent + 5, 'Chromium received no more than we sent');
+  t.comment(`gateway packetsSent ${sent} (then ${after?.packetsSent}), Chromium packetsReceived ${received}`);
+  t.ok(received <= (after?.packetsSent ?? 0), 'Chromium received no more than we sent');
   t.ok(received >= sent * 0.95 - 40, 'and nearly all of it (some may be in flight)', {
     console: pageConsole(page),
   });
-  t.equal(ours?.nackCount, theirs?.nackCount ?? 0, 'NACKs we counted = NACKs Chromium sent');
-  t.equal(ours?.pliCount, theirs?.pliCount ?? 0, 'PLIs we counted = PLIs Chromium sent');
+  // NACK and PLI counted on our side as Chromium counts them on its own (one may be in flight).
+  for (const k of ['nackCount', 'pliCount'] as const) {
+    const theirsN = theirs?.[k] ?? 0;
+    t.ok(
+      (ours?.[k] ?? 0) <= theirsN && theirsN <= (after?.[k] ?? 0),
+      `${k}: ours ${ours?.[k]}..${after?.[k]}, Chromium ${theirsN}`,
+    );
+  }
 
   const other = await fetch(`${gw.http}${location!.replace('/demo/', '/nope/')}/stats`);
   t.equal(other.status, 404, 'the stream must match the session');
