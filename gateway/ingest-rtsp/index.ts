@@ -77,14 +77,9 @@ export {
   type RtspConnectionOptions,
   type RequestLogEntry,
 } from './rtsp-connection.ts';
-export {
-  RtspSession,
-  type RtspSessionOptions,
-  type RtspClientOptions,
-  type RtspTransport,
-  type SetupTrack,
-  type PacketKind,
-} from './rtsp-session.ts';
+export { RtspSession, type RtspSessionOptions } from './rtsp-session.ts';
+export type { RtspClientOptions } from './client-options.ts';
+export type { RtspTransport, SetupTrack, PacketKind } from './setup-track.ts';
 export {
   RtspSource,
   type RtspSourceOptions,

@@ -1,6 +1,8 @@
 import { systemClock } from '../webrtc/transport/index.ts';
 import type { Frame } from '../media/index.ts';
-import { RtspSession, type RtspClientOptions, type RtspTransport } from './rtsp-session.ts';
+import type { RtspClientOptions } from './client-options.ts';
+import { RtspSession } from './rtsp-session.ts';
+import type { RtspTransport } from './setup-track.ts';
 import { maskUrl } from './rtsp-url.ts';
 import { createTrackDepacketizer, type TrackDepacketizer } from './track-depacketizer.ts';
 import { videoInfo } from './track-info.ts';

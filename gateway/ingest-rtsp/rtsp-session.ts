@@ -1,84 +1,23 @@
 import { decodeRtcpCompound } from '../webrtc/rtcp/index.ts';
-import {
-  addr,
-  systemClock,
-  udpNet,
-  type Addr,
-  type Clock,
-  type DatagramConn,
-  type Net,
-  type Timer,
-} from '../webrtc/transport/index.ts';
-import type { ByteStream, Dialer } from './byte-stream.ts';
+import { systemClock, udpNet, type Clock, type DatagramConn, type Timer } from '../webrtc/transport/index.ts';
+import type { RtspClientOptions } from './client-options.ts';
 import { describeBase } from './control-url.ts';
+import { dialWithTimeout } from './dial.ts';
 import { RtspError, toRtspError } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
-import { bodyText, type RtspResponse } from './message.ts';
-import type { MessageLimits } from './message-parser.ts';
-import { ReceiverReporter } from './receiver-reporter.ts';
+import { bodyText } from './message.ts';
 import { ReceptionStats } from './reception-stats.ts';
+import { redirectTarget, statusError } from './reply-status.ts';
 import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
 import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';
 import { parseSessionDescription, type SessionDescriptionInfo } from './session-description.ts';
 import { parseSessionHeader } from './session-header.ts';
-import { tcpDialer } from './tcp-dialer.ts';
 import { nextSessionState, type SessionEvent, type SessionState } from './session-state.ts';
-import type { RtspTrack } from './track.ts';
+import type { PacketKind, SetupTrack } from './setup-track.ts';
+import { tcpDialer } from './tcp-dialer.ts';
 import { formatTransport, parseTransport, type TransportSpec } from './transport-header.ts';
-
-export type RtspTransport = 'tcp' | 'udp';
-
-/** A track as set up: how its packets arrive. */
-export interface SetupTrack {
-  track: RtspTrack;
-  transport: RtspTransport;
-  /** TCP: the interleaved channels (RTP, RTCP). */
-  channels?: [number, number];
-  /** UDP: our ports and the camera's. */
-  clientPorts?: [number, number];
-  serverPorts?: [number, number];
-  /** The SSRC the camera announced in Transport, if it did. */
-  ssrc?: number;
-  /** Sequence, loss and jitter of the track's RTP (RFC 3550 A.1/A.3/A.8), for RRs and metrics. */
-  reception: ReceptionStats;
-  /** UDP: the receiver reports sent to the camera's RTCP port (RFC 3550 §6.4.2). */
-  reporter?: ReceiverReporter;
-}
-
-export type PacketKind = 'rtp' | 'rtcp';
-
-/** What a client needs to reach a camera: shared by {@link RtspSession}, `RtspSource` and `probe`. */
-export interface RtspClientOptions {
-  /** `rtsp://[user:pass@]host[:port]/path` */
-  url: string;
-  /** Credentials from config; those in the URL win when both are given. */
-  credentials?: RtspCredentials;
-  /** Default `tcp` (interleaved): the most reliable through NAT and Wi-Fi. */
-  transport?: RtspTransport;
-  /** Default systemClock. */
-  clock?: Clock;
-  /** Default {@link tcpDialer} (node:net). */
-  dialer?: Dialer;
-  /** For `transport: 'udp'`; default webrtc/transport's `udpNet`. */
-  net?: Net;
-  /** Where UDP receivers bind (default `0.0.0.0`). */
-  udpBindAddress?: string;
-  userAgent?: string;
-  connectTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  /** Keepalive period; default half the session timeout the camera announced (RFC 2326 §12.37). */
-  keepaliveIntervalMs?: number;
-  /** 3xx redirects followed before giving up (default 3). */
-  maxRedirects?: number;
-  /** Which tracks to SETUP (default all). */
-  selectTrack?: (track: RtspTrack) => boolean;
-  limits?: Partial<MessageLimits>;
-  logger?: RtspLogger;
-  /** The cnonce source for Digest (tests). */
-  cnonce?: () => string;
-  /** UDP receiver reports: the §6.2 minimum interval (default 5000 ms) and the randomness (tests). */
-  rtcp?: { minIntervalMs?: number; random?: () => number; cname?: string };
-}
+import { bindUdpPair } from './udp-port-pair.ts';
+import { wireUdpTrack } from './udp-track.ts';
 
 export interface RtspSessionOptions extends RtspClientOptions {
   onPacket: (track: SetupTrack, payload: Uint8Array, kind: PacketKind) => void;
@@ -87,19 +26,6 @@ export interface RtspSessionOptions extends RtspClientOptions {
   /** Called with the set-up tracks right before PLAY (packets may follow the PLAY reply at once). */
   onTracks?: (tracks: SetupTrack[]) => void;
   onRequest?: (entry: RequestLogEntry) => void;
-}
-
-/** An IPv4 dotted quad or an IPv6 literal (a DNS name is neither). */
-function isIpLiteral(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
-}
-
-const REDIRECTS = new Set([301, 302, 303, 305, 307]);
-
-function statusError(method: string, url: string, res: RtspResponse): RtspError {
-  const what = `${method} ${maskUrl(url)}: ${res.status} ${res.reason}`;
-  if (res.status === 404) return new RtspError('RTSP_NOT_FOUND', what, { status: 404 });
-  return new RtspError('RTSP_STATUS', what, { status: res.status });
 }
 
 /**
@@ -200,7 +126,7 @@ export class RtspSession {
       const conn = await this.connect();
       const options = await conn.request('OPTIONS', this.url);
       if (this.closing) throw new RtspError('RTSP_CLOSED', 'closed');
-      let next = this.redirectTarget('OPTIONS', options);
+      let next = redirectTarget(this.url, 'OPTIONS', options);
       if (next === undefined) {
         // Cameras that refuse OPTIONS (405/501) still serve DESCRIBE: only 401/404 are final here.
         if (options.status === 404) throw statusError('OPTIONS', this.url, options);
@@ -212,7 +138,7 @@ export class RtspSession {
         this.go('options-ok');
         const describe = await conn.request('DESCRIBE', this.url, { Accept: 'application/sdp' });
         if (this.closing) throw new RtspError('RTSP_CLOSED', 'closed');
-        next = this.redirectTarget('DESCRIBE', describe);
+        next = redirectTarget(this.url, 'DESCRIBE', describe);
         if (next === undefined) {
           if (describe.status < 200 || describe.status >= 300)
             throw statusError('DESCRIBE', this.url, describe);
@@ -245,47 +171,14 @@ export class RtspSession {
     await this.play();
   }
 
-  /** The Location of a 3xx reply (RFC 2326 §11.3), resolved; undefined when not a redirect. */
-  private redirectTarget(method: string, res: RtspResponse): string | undefined {
-    if (!REDIRECTS.has(res.status)) return undefined;
-    const location = res.headers.get('location')?.trim();
-    if (!location) {
-      throw new RtspError(
-        'RTSP_REDIRECT_LIMIT',
-        `${method} ${maskUrl(this.url)}: ${res.status} without Location`,
-        {
-          status: res.status,
-        },
-      );
-    }
-    if (/^rtsps?:\/\//i.test(location)) return location;
-    const origin = /^(rtsp:\/\/[^/]+)/i.exec(this.url)?.[1] ?? '';
-    return location.startsWith('/') ? `${origin}${location}` : `${origin}/${location}`;
-  }
-
   private async connect(): Promise<RtspConnection> {
     const { host, port } = parseRtspUrl(this.url);
-    const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
-    const abort = new AbortController();
-    let timer: Timer | undefined;
-    let stream: ByteStream;
-    try {
-      stream = await Promise.race([
-        (this.opts.dialer ?? tcpDialer)(host, port, abort.signal),
-        new Promise<never>((_, reject) => {
-          timer = this.clock.setTimer(timeoutMs, () => {
-            abort.abort();
-            reject(
-              new RtspError('RTSP_TIMEOUT', `connect to ${maskUrl(this.url)}: no answer in ${timeoutMs} ms`),
-            );
-          });
-        }),
-      ]);
-    } catch (err) {
-      throw toRtspError(err, 'RTSP_CONNECT', `connect to ${host}:${port} failed`);
-    } finally {
-      timer?.cancel();
-    }
+    const stream = await dialWithTimeout(
+      this.opts.dialer ?? tcpDialer,
+      { host, port, url: this.url },
+      this.clock,
+      this.opts.connectTimeoutMs ?? 5000,
+    );
     if (this.closing) {
       stream.close();
       throw new RtspError('RTSP_CLOSED', 'closed');
@@ -336,7 +229,8 @@ export class RtspSession {
         };
         request = formatTransport({ lower: 'TCP', interleaved: [2 * i, 2 * i + 1] });
       } else {
-        udp = await this.bindUdpPair();
+        udp = await bindUdpPair(this.opts.net ?? udpNet, this.opts.udpBindAddress ?? '0.0.0.0');
+        this.udpConns.push(...udp);
         const ports: [number, number] = [udp[0].localAddr.port, udp[1].localAddr.port];
         st = { track, transport, clientPorts: ports, reception: new ReceptionStats(track.clockRate) };
         request = formatTransport({ lower: 'UDP', clientPort: ports });
@@ -368,39 +262,18 @@ export class RtspSession {
           throw new RtspError('RTSP_PROTOCOL', 'SETUP: asked for UDP, camera answered TCP');
         }
         if (reply?.serverPort) st.serverPorts = reply.serverPort;
-        const [rtpConn, rtcpConn] = udp as [DatagramConn, DatagramConn];
-        // Only the camera may feed a track: anyone who can reach our UDP ports could inject media
-        // otherwise. The camera is the Transport `source=` or the URL's IP (a DNS name: no filter).
-        const camera = reply?.source ?? parseRtspUrl(this.url).host;
-        const accept = isIpLiteral(camera) ? (from: Addr) => from.address === camera : () => true;
-        // Where receiver reports go: the camera's RTCP port (§6.4.2), at its IP or, for a DNS name,
-        // the address its packets come from.
-        let cameraIp = isIpLiteral(camera) ? camera : undefined;
-        let cameraRtcp: Addr | undefined;
-        rtpConn.onData((data, from) => {
-          if (!accept(from)) return this.foreign();
-          cameraIp ??= from.address;
-          this.deliver(st, data, 'rtp');
+        const [rtp, rtcp] = udp as [DatagramConn, DatagramConn];
+        wireUdpTrack({
+          st,
+          rtp,
+          rtcp,
+          camera: reply?.source ?? parseRtspUrl(this.url).host,
+          cameraRtcpPort: reply?.serverPort?.[1],
+          clock: this.clock,
+          rtcpOptions: this.opts.rtcp,
+          deliver: (t, payload, kind) => this.deliver(t, payload, kind),
+          foreign: () => this.foreign(),
         });
-        rtcpConn.onData((data, from) => {
-          if (!accept(from)) return this.foreign();
-          cameraIp ??= from.address;
-          st.reporter?.onRtcpReceived(data.length);
-          this.deliver(st, data, 'rtcp');
-        });
-        const rtcpPort = reply?.serverPort?.[1];
-        if (rtcpPort !== undefined) {
-          st.reporter = new ReceiverReporter({
-            clock: this.clock,
-            reception: st.reception,
-            ...this.opts.rtcp,
-            send: (bytes) => {
-              if (cameraIp === undefined || rtcpConn.closed) return;
-              cameraRtcp ??= addr(cameraIp, rtcpPort);
-              rtcpConn.send(bytes, cameraRtcp);
-            },
-          });
-        }
       }
       this.setup.push(st);
       this.go(i === tracks.length - 1 ? 'setup-done' : 'setup-more');
@@ -420,27 +293,6 @@ export class RtspSession {
       }
     }
     this.opts.onPacket(st, payload, kind);
-  }
-
-  /** Binds an even RTP port and the odd RTCP port above it (RFC 3550 §11). */
-  private async bindUdpPair(): Promise<[DatagramConn, DatagramConn]> {
-    const net = this.opts.net ?? udpNet;
-    const address = this.opts.udpBindAddress ?? '0.0.0.0';
-    for (let tries = 0; tries < 20; tries++) {
-      const rtp = await net.listenUdp(address, 0);
-      if (rtp.localAddr.port % 2 !== 0 || rtp.localAddr.port >= 65535) {
-        rtp.close();
-        continue;
-      }
-      try {
-        const rtcp = await net.listenUdp(address, rtp.localAddr.port + 1);
-        this.udpConns.push(rtp, rtcp);
-        return [rtp, rtcp];
-      } catch {
-        rtp.close();
-      }
-    }
-    throw new RtspError('RTSP_CONNECT', 'could not bind an even/odd UDP port pair');
   }
 
   private async play(): Promise<void> {

@@ -13,13 +13,9 @@ import {
 import type { ReceptionStats } from './reception-stats.ts';
 import { FrameRateMeter } from './frame-rate-meter.ts';
 import { trackReport, type RtspSourceReport } from './source-report.ts';
-import {
-  RtspSession,
-  type PacketKind,
-  type RtspClientOptions,
-  type RtspTransport,
-  type SetupTrack,
-} from './rtsp-session.ts';
+import type { RtspClientOptions } from './client-options.ts';
+import { RtspSession } from './rtsp-session.ts';
+import type { PacketKind, RtspTransport, SetupTrack } from './setup-track.ts';
 import { maskUrl, parseRtspUrl } from './rtsp-url.ts';
 import type { RtspTrack } from './track.ts';
 import {

@@ -1,5 +1,5 @@
 import type { RtspErrorCode } from './errors.ts';
-import type { RtspTransport, SetupTrack } from './rtsp-session.ts';
+import type { RtspTransport, SetupTrack } from './setup-track.ts';
 import type { TrackDepacketizerStats } from './track-depacketizer.ts';
 
 /** Why a stream with B-frames may stutter (the same sentence in `probe` and `GET /api/streams`). */
