@@ -253,6 +253,25 @@ t.test('Install writes a config the gateway loads, with the deployment’s camer
 });
 
 t.test(
+  'no drift: the defaults alone and every deployment give a config and env the gateway loads',
+  async (t) => {
+    const cases = [
+      { name: 'DefaultConfiguration', merge: undefined as string | undefined },
+      ...deployments.map((d) => ({
+        name: d.file,
+        merge: d.doc.components['com.edgegw.Gateway']?.configurationUpdate?.merge,
+      })),
+    ];
+    for (const c of cases) {
+      const ran = runScript(t, scriptOf(life.Install), mergedConfig(c.merge));
+      const file = readFileSync(join(ran.work, 'config', 'gateway.yaml'), 'utf8');
+      t.same(unknownGatewayEnv(Object.keys(ran.env)), [], `${c.name}: env names`);
+      t.doesNotThrow(() => loadGatewayConfig(file, ran.env), `${c.name}: config file and env load`);
+    }
+  },
+);
+
+t.test(
   'Run: host network, mounts, env pass-through, image; socket and token only when configured',
   async (t) => {
     const base = runScript(t, scriptOf(life.Run), mergedConfig(undefined));
