@@ -49,6 +49,8 @@ export class FakeCamera {
   /** Responses the client sent (to requests the camera made with `sendRaw`). */
   readonly responses: RtspResponse[] = [];
   readonly streams: ByteStream[] = [];
+  /** Interleaved frames the client sent (RTCP receiver reports over TCP, RFC 2326 §10.12). */
+  readonly interleaved: Array<{ channel: number; payload: Uint8Array }> = [];
   /** While true the dialer rejects like a closed port. */
   refuse = false;
   private readonly opts: FakeCameraOptions;
@@ -68,6 +70,19 @@ export class FakeCamera {
     this.streams.push(server);
     const reader = new RtspMessageReader();
     server.onData((chunk) => {
+      // The client writes each interleaved frame whole (RtspConnection.writeInterleaved); requests
+      // never start with '$'. A test camera may rely on that instead of a server-side framer.
+      if (chunk[0] === 0x24) {
+        for (let at = 0; at + 4 <= chunk.length;) {
+          const len = ((chunk[at + 2] as number) << 8) | (chunk[at + 3] as number);
+          this.interleaved.push({
+            channel: chunk[at + 1] as number,
+            payload: chunk.slice(at + 4, at + 4 + len),
+          });
+          at += 4 + len;
+        }
+        return;
+      }
       for (const msg of reader.push(chunk)) {
         if (msg.kind !== 'request') {
           this.responses.push(msg);

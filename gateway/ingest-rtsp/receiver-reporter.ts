@@ -71,11 +71,12 @@ export interface ReceiverReporterOptions {
 }
 
 /**
- * Sends RTCP receiver reports for one track received over UDP (RFC 3550 §6.4.2): a compound of RR
+ * Sends RTCP receiver reports for one track (RFC 3550 §6.4.2): a compound of RR
  * (a report block about the camera's SSRC: fraction and cumulative lost, extended highest
  * sequence, jitter, LSR/DLSR) and SDES CNAME (§6.1: every compound carries a CNAME), at the
  * randomised interval of §6.3 (about 5 s). `close()` sends RR+SDES+BYE (§6.3.7). Cameras use RRs
- * to keep the session's source alive and to adapt; they are not needed over TCP interleaved.
+ * to keep the session's source alive and to adapt. Over UDP they go to the camera's RTCP port,
+ * over TCP on the interleaved RTCP channel (RFC 2326 §10.12).
  *
  * @example
  * const rr = new ReceiverReporter({ clock, reception, send: (b) => rtcpConn.send(b, cameraRtcp) });

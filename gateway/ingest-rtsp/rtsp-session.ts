@@ -6,6 +6,7 @@ import { dialWithTimeout } from './dial.ts';
 import { RtspError, toRtspError } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
 import { bodyText } from './message.ts';
+import { ReceiverReporter } from './receiver-reporter.ts';
 import { ReceptionStats } from './reception-stats.ts';
 import { redirectTarget, statusError } from './reply-status.ts';
 import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
@@ -257,6 +258,14 @@ export class RtspSession {
         const [rtp, rtcp] = st.channels as [number, number];
         this.byChannel[rtp] = { st, kind: 'rtp' };
         this.byChannel[rtcp] = { st, kind: 'rtcp' };
+        // RTCP rides the control connection too (RFC 2326 §10.12): cameras that time a session out
+        // on RTCP silence (live555-based ones) keep it, and they learn our reception quality.
+        st.reporter = new ReceiverReporter({
+          clock: this.clock,
+          reception: st.reception,
+          ...this.opts.rtcp,
+          send: (bytes) => conn.writeInterleaved(rtcp, bytes),
+        });
       } else {
         if (reply?.lower === 'TCP') {
           throw new RtspError('RTSP_PROTOCOL', 'SETUP: asked for UDP, camera answered TCP');

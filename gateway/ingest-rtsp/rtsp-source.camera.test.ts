@@ -257,36 +257,38 @@ t.test('UDP that never arrives falls back to TCP', async (t) => {
   t.equal(source.stats.udpFallbacks, 1);
 });
 
-t.test(
-  'UDP: GStreamer receives our RTCP receiver reports and computes a round trip from LSR/DLSR',
-  async (t) => {
-    const cam = await startRtspCamera(t);
-    const source = open(t, { url: cam.mountUrl('/cam'), transport: 'udp', udpBindAddress: '127.0.0.1' });
-    source.connect();
-    await source.whenLive();
-    // The first report leaves 2.05–6.2 s after PLAY (§6.2: half the 5 s minimum, randomised);
-    // it carries LSR only once the camera's SR arrived, so allow a second report.
-    await waitFor(() => cam.receiverReports().some((r) => r.stream === 0 && r.lsr !== 0), 14_000);
-    const reports = cam.receiverReports();
-    t.comment(reports.map((r) => JSON.stringify(r)).join('\n'));
-    const video = reports.filter((r) => r.stream === 0 && r.lsr !== 0).at(-1);
-    const rx = source.tracks[0]?.reception.snapshot();
-    t.ok(
-      video && video.exthighestseq > 0 && video.exthighestseq <= (rx?.extendedHighestSeq ?? 0),
-      'highest seq it sent',
-    );
-    t.equal(video?.lost, 0, 'no loss on loopback');
-    t.ok(
-      video && video.rtt < 65536,
-      `the camera computed a round trip of ${((video?.rtt ?? 0) / 65.536).toFixed(1)} ms`,
-    );
-    t.ok(rx && rx.senderReports > 0, 'the camera sent SRs');
-    t.ok(
-      reports.some((r) => r.stream === 1),
-      'the audio track is reported too',
-    );
-    t.equal(source.state.status, 'live', 'the session stays up');
-    t.equal(source.stats.reconnects, 0);
-    t.equal(source.counters.media.get('video')?.lostPackets, 0);
-  },
-);
+for (const transport of ['udp', 'tcp'] as const) {
+  t.test(
+    `${transport}: GStreamer receives our RTCP receiver reports and computes a round trip from LSR/DLSR`,
+    async (t) => {
+      const cam = await startRtspCamera(t);
+      const source = open(t, { url: cam.mountUrl('/cam'), transport, udpBindAddress: '127.0.0.1' });
+      source.connect();
+      await source.whenLive();
+      // The first report leaves 2.05–6.2 s after PLAY (§6.2: half the 5 s minimum, randomised);
+      // it carries LSR only once the camera's SR arrived, so allow a second report.
+      await waitFor(() => cam.receiverReports().some((r) => r.stream === 0 && r.lsr !== 0), 14_000);
+      const reports = cam.receiverReports();
+      t.comment(reports.map((r) => JSON.stringify(r)).join('\n'));
+      const video = reports.filter((r) => r.stream === 0 && r.lsr !== 0).at(-1);
+      const rx = source.tracks[0]?.reception.snapshot();
+      t.ok(
+        video && video.exthighestseq > 0 && video.exthighestseq <= (rx?.extendedHighestSeq ?? 0),
+        'highest seq it sent',
+      );
+      t.equal(video?.lost, 0, 'no loss on loopback');
+      t.ok(
+        video && video.rtt < 65536,
+        `the camera computed a round trip of ${((video?.rtt ?? 0) / 65.536).toFixed(1)} ms`,
+      );
+      t.ok(rx && rx.senderReports > 0, 'the camera sent SRs');
+      t.ok(
+        reports.some((r) => r.stream === 1),
+        'the audio track is reported too',
+      );
+      t.equal(source.state.status, 'live', 'the session stays up');
+      t.equal(source.stats.reconnects, 0);
+      t.equal(source.counters.media.get('video')?.lostPackets, 0);
+    },
+  );
+}

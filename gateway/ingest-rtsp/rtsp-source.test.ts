@@ -3,6 +3,7 @@
  * TEARDOWN, redirects, backoff, silence, hostile replies, server requests. Deterministic.
  */
 import t from 'tap';
+import { decodeRtcpCompound } from '../webrtc/rtcp/index.ts';
 import { ManualClock } from '../webrtc/transport/index.ts';
 import { FAKE_SDP, FakeCamera } from './fake-camera.ts';
 import { testRtp } from './rtp.test-util.ts';
@@ -417,5 +418,41 @@ t.test(
       'a new session adds to the same counters',
     );
     await source.close();
+  },
+);
+
+t.test(
+  'TCP: receiver reports ride the interleaved RTCP channel (RFC 2326 §10.12); BYE before TEARDOWN',
+  async (t) => {
+    const cam = new FakeCamera();
+    const { clock, source } = setup(cam, { silenceTimeoutMs: 60_000, rtcp: { random: () => 0.5 } });
+    source.connect();
+    await settle();
+    for (const seq of [10, 11, 12, 14]) cam.sendInterleaved(0, testRtp(seq, seq * 3000, 0xbeef));
+    await settle();
+    t.same(cam.interleaved, [], 'nothing before the first interval');
+    clock.advance(2500 / (Math.E - 1.5) + 1);
+    await settle();
+    t.same(
+      cam.interleaved.map((f) => f.channel),
+      [1, 3],
+      'one compound per track, each on its RTCP channel',
+    );
+    const video = decodeRtcpCompound(cam.interleaved[0]?.payload as Uint8Array);
+    t.match(video, [
+      { type: 'rr', reports: [{ ssrc: 0xbeef, cumulativeLost: 1, highestSeq: 14 }] },
+      { type: 'sdes' },
+    ]);
+    t.match(decodeRtcpCompound(cam.interleaved[1]?.payload as Uint8Array), [
+      { type: 'rr', reports: [] },
+      { type: 'sdes' },
+    ]);
+    await source.close();
+    t.same(
+      decodeRtcpCompound(cam.interleaved.at(-1)?.payload as Uint8Array).map((p) => p.type),
+      ['rr', 'sdes', 'bye'],
+    );
+    t.equal(cam.methods.at(-1), 'TEARDOWN');
+    t.equal(clock.pending, 0);
   },
 );

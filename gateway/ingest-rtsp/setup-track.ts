@@ -19,6 +19,6 @@ export interface SetupTrack {
   ssrc?: number;
   /** Sequence, loss and jitter of the track's RTP (RFC 3550 A.1/A.3/A.8), for RRs and metrics. */
   reception: ReceptionStats;
-  /** UDP: the receiver reports sent to the camera's RTCP port (RFC 3550 §6.4.2). */
+  /** Receiver reports to the camera (RFC 3550 §6.4.2): UDP to its RTCP port, TCP on the RTCP channel. */
   reporter?: ReceiverReporter;
 }
