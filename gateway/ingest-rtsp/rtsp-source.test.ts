@@ -3,7 +3,7 @@
  * TEARDOWN, redirects, backoff, silence, hostile replies, server requests. Deterministic.
  */
 import t from 'tap';
-import { decodeRtcpCompound } from '../webrtc/rtcp/index.ts';
+import { decodeRtcpCompound, ntpFromUnixMs, ntpMiddle32, serializeRtcp } from '../webrtc/rtcp/index.ts';
 import { ManualClock } from '../webrtc/transport/index.ts';
 import { FAKE_SDP, FakeCamera } from './fake-camera.ts';
 import { testRtp } from './rtp.test-util.ts';
@@ -456,3 +456,38 @@ t.test(
     t.equal(clock.pending, 0);
   },
 );
+
+t.test('hostile RTCP from the camera is counted and ignored; a good SR still sets LSR', async (t) => {
+  const cam = new FakeCamera();
+  const { clock, source } = setup(cam, { silenceTimeoutMs: 60_000, rtcp: { random: () => 0.5 } });
+  source.connect();
+  await settle();
+  for (const seq of [1, 2, 3]) cam.sendInterleaved(0, testRtp(seq, seq * 3000, 0xbeef));
+  cam.sendInterleaved(1, Uint8Array.from([0x80, 200, 0xff, 0xff, 1, 2])); // length overruns
+  cam.sendInterleaved(1, Uint8Array.from([0x40, 0, 0, 0])); // version 1
+  cam.sendInterleaved(1, new Uint8Array(0));
+  const ntp = ntpFromUnixMs(clock.wallNow());
+  cam.sendInterleaved(
+    1,
+    serializeRtcp([
+      {
+        type: 'sr',
+        ssrc: 0xbeef,
+        ntpTimestamp: ntp,
+        rtpTimestamp: 9000,
+        packetCount: 3,
+        octetCount: 3,
+        reports: [],
+        profileExtension: new Uint8Array(0),
+      },
+    ]),
+  );
+  await settle();
+  t.equal(source.state.status, 'live');
+  t.equal(source.stats.tracks[0]?.rtcpPackets, 4, 'every RTCP frame counted, broken ones included');
+  clock.advance(2500 / (Math.E - 1.5) + 1);
+  await settle();
+  const rr = decodeRtcpCompound(cam.interleaved[0]?.payload as Uint8Array)[0];
+  t.match(rr, { type: 'rr', reports: [{ ssrc: 0xbeef, lastSr: ntpMiddle32(ntp) }] });
+  await source.close();
+});
