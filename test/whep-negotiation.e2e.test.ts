@@ -57,10 +57,11 @@ t.test('offers and errors against the running gateway', async (t) => {
     );
   });
 
-  t.test('PATCH: trickle 204; an ICE restart (new ice-ufrag) 422, the session unchanged', async (t) => {
+  t.test('PATCH: trickle 204; an ICE restart (new ufrag/pwd) 200 with ours; malformed 400', async (t) => {
     const res = await post(gw.http, '/whep/demo', firefox);
     t.equal(res.status, 201);
     const loc = res.headers.get('location')!;
+    const etag = res.headers.get('etag');
     const patch = (body: string) =>
       fetch(`${gw.http}${loc}`, {
         method: 'PATCH',
@@ -71,14 +72,32 @@ t.test('offers and errors against the running gateway', async (t) => {
       'a=ice-ufrag:6a1f0c3d\r\na=ice-pwd:8f3c2a9e71d54b06a2e1c7f09b4d3e55\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:9 1 UDP 2122252543 127.0.0.1 40000 typ host\r\n',
     );
     t.equal(trickle.status, 204, 'same ufrag: trickle');
+    const id = loc.split('/').pop()!;
+    const before = gw.whep.get(id)!.pc.getStats();
+    const localBefore = before.stats.find((s) => s.type === 'transport') as
+      { localUfrag?: string } | undefined;
+
+    const malformed = await patch('a=ice-ufrag:fresh123\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n');
+    t.equal(malformed.status, 400, 'a new ufrag without a pwd');
+    t.equal(gw.whep.get(id)?.pc.remoteIceUfrag, '6a1f0c3d', 'the session keeps its credentials');
+
     const restart = await patch(
       'a=ice-ufrag:fresh123\r\na=ice-pwd:anewpasswordanewpassword\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n',
     );
-    t.equal(restart.status, 422);
-    t.match(((await restart.json()) as { detail: string }).detail, 'ICE restart is not supported');
-    const id = loc.split('/').pop()!;
-    t.equal(gw.whep.get(id)?.pc.remoteDescription?.iceUfrag, '6a1f0c3d', 'the session keeps its credentials');
+    t.equal(restart.status, 200, 'ICE restart accepted (RFC 9725 §4.3.2)');
+    t.equal(restart.headers.get('content-type'), 'application/trickle-ice-sdpfrag');
+    t.not(restart.headers.get('etag'), etag, 'a new entity tag');
+    const frag = await restart.text();
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(frag)?.[1];
+    t.ok(ufrag && /^a=ice-pwd:\S{22,}/m.test(frag), `our new credentials in the answer:\n${frag}`);
+    t.not(ufrag, localBefore?.localUfrag, 'our ufrag changed too (RFC 8445 §9)');
+    t.match(frag, /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/m, 'with our candidates');
+    t.match(frag, /^a=ice-lite/m);
+    t.match(frag, /^a=mid:0/m);
+    t.equal(gw.whep.get(id)?.pc.remoteIceUfrag, 'fresh123', 'the new remote ufrag is in force');
     await fetch(`${gw.http}${loc}`, { method: 'DELETE' });
+    const gone = await patch('a=ice-ufrag:again\r\na=ice-pwd:anotherpasswordanotherpw\r\n');
+    t.equal(gone.status, 404);
   });
 
   t.test('no common codec: 400 naming what was offered', async (t) => {

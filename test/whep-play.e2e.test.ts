@@ -1,6 +1,6 @@
 import t from 'tap';
 import { inboundRtp, launchBrowser, pageConsole, waitForVideoFrames } from './harness/browser.ts';
-import { openWhepPage, playWhep } from './harness/whep-page.ts';
+import { firstFrameMs as playerFirstFrameMs, openWhepPage, playWhep } from './harness/whep-page.ts';
 import { startGatewayProcess } from './harness/gateway-process.ts';
 import * as grpc from '@grpc/grpc-js';
 import { loadControlProtos } from '../gateway/control/index.ts';
@@ -26,6 +26,10 @@ t.test('Chromium plays demo over WHEP: size, frame rate, quick first frame, no P
     `new context + page load → first decoded frame: ${Math.round(firstFrameMs)} ms (signalling ${Math.round(signalMs)} ms)`,
   );
   t.ok(firstFrameMs < 3000, 'first frame within 3 s of page start');
+  // The player's own clock (page loaded): POST → ICE → DTLS → GOP cache → decoded and presented.
+  const playerMs = await playerFirstFrameMs(page);
+  t.comment(`player start → first presented frame: ${Math.round(playerMs ?? -1)} ms`);
+  t.ok(playerMs !== undefined && playerMs < 2000, 'the player presents a frame (requestVideoFrameCallback)');
 
   const a = first.stats;
   const t0 = performance.now();

@@ -2,7 +2,7 @@ export { createHttpApp, type HttpDeps, type StreamSummary } from './app.ts';
 export { startHttpServer, HttpListenError, type HttpServer } from './server.ts';
 export { mountWhep, mountWhip, type WhepBackend, type SdpEndpointOptions } from './whep.ts';
 export { bearerAuth } from './bearer-auth.ts';
-export { IceRestartUnsupportedError } from './peer-sessions.ts';
+export { IceRestartMalformedError, type IceRestartAnswer } from './peer-sessions.ts';
 export {
   WhipSessions,
   StreamBusyError,

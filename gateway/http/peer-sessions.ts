@@ -3,15 +3,22 @@ import type { Addr, Clock, UdpMux } from '../webrtc/transport/index.ts';
 import type { DtlsCertificate } from '../webrtc/dtls/index.ts';
 import { PeerConnection, type PeerLogger, type StatsReport } from '../webrtc/peer/index.ts';
 
-/** A PATCH asked for an ICE restart (new ice-ufrag/ice-pwd), which sessions do not support yet (422). */
-export class IceRestartUnsupportedError extends Error {
-  readonly code = 'ICE_RESTART_UNSUPPORTED';
+/** An ICE restart PATCH (RFC 9725 §4.3.2) whose sdpfrag lacks the new `a=ice-pwd` (400). */
+export class IceRestartMalformedError extends Error {
+  readonly code = 'ICE_RESTART_MALFORMED';
   constructor() {
-    super(
-      'ICE restart is not supported: the sdpfrag carries a new ice-ufrag; start a new session (POST) instead',
-    );
-    this.name = 'IceRestartUnsupportedError';
+    super('ICE restart: the sdpfrag has a new a=ice-ufrag but no a=ice-pwd');
+    this.name = 'IceRestartMalformedError';
   }
+}
+
+/**
+ * What a PATCH that restarted ICE answers (200, RFC 9725 §4.3.2): our new credentials and candidates
+ * as an `application/trickle-ice-sdpfrag`, and the session's new entity tag.
+ */
+export interface IceRestartAnswer {
+  readonly sdpfrag: string;
+  readonly etag: string;
 }
 
 /** What every WHEP/WHIP session needs to make its peer connection on the shared UDP port. */
@@ -43,6 +50,8 @@ export function newPeerSession(o: PeerFactoryOptions): { id: string; pc: PeerCon
  */
 export class PeerSessions<S extends { readonly stream: string; readonly pc: PeerConnection }> {
   private readonly sessions = new Map<string, S>();
+  /** ICE generation per session for its ETag: 1 from the POST, +1 per restart. */
+  private readonly generations = new Map<string, number>();
 
   get size(): number {
     return this.sessions.size;
@@ -60,7 +69,10 @@ export class PeerSessions<S extends { readonly stream: string; readonly pc: Peer
   add(id: string, s: S): void {
     this.sessions.set(id, s);
     s.pc.onConnectionStateChange((state) => {
-      if (state === 'failed' || state === 'closed') this.sessions.delete(id);
+      if (state === 'failed' || state === 'closed') {
+        this.sessions.delete(id);
+        this.generations.delete(id);
+      }
     });
   }
 
@@ -74,21 +86,38 @@ export class PeerSessions<S extends { readonly stream: string; readonly pc: Peer
   }
 
   /**
-   * `PATCH` with trickled candidates (RFC 8840); false when there is no such session. An sdpfrag
-   * whose `a=ice-ufrag` differs from the session's is an ICE restart (RFC 9725 §4.3.2, WHEP §4.3),
-   * which the ICE agent cannot do yet: {@link IceRestartUnsupportedError} (422, RFC 9725 §4.3:
-   * a session that supports trickle but not restarts answers 422 to the restart PATCH).
+   * `PATCH` (RFC 8840 sdpfrag): false when there is no such session, true when its candidates were
+   * trickled in. An sdpfrag whose `a=ice-ufrag` differs from the one in force is an ICE restart
+   * (RFC 9725 §4.3.2, WHEP §4.3): the peer restarts with the new ufrag/pwd and the answer carries
+   * ours ({@link IceRestartAnswer}); media keeps flowing on the old path until the peer nominates
+   * a new one.
    */
-  patch(stream: string, id: string, sdpfrag: string): boolean {
+  patch(stream: string, id: string, sdpfrag: string): boolean | IceRestartAnswer {
     const s = this.sessions.get(id);
     if (!s || s.stream !== stream) return false;
     const ufrag = /^a=ice-ufrag:(\S+)\s*$/m.exec(sdpfrag)?.[1];
-    const current = s.pc.remoteDescription?.iceUfrag;
-    if (ufrag !== undefined && current !== undefined && ufrag !== current) {
-      throw new IceRestartUnsupportedError();
+    const current = s.pc.remoteIceUfrag;
+    if (ufrag === undefined || current === undefined || ufrag === current) {
+      s.pc.addRemoteCandidates(sdpfrag);
+      return true;
     }
+    const pwd = /^a=ice-pwd:(\S+)\s*$/m.exec(sdpfrag)?.[1];
+    if (pwd === undefined) throw new IceRestartMalformedError();
+    const ours = s.pc.restartIce(ufrag, pwd);
     s.pc.addRemoteCandidates(sdpfrag);
-    return true;
+    const generation = (this.generations.get(id) ?? 1) + 1;
+    this.generations.set(id, generation);
+    // RFC 8840 §4.4 sdpfrag: session-level ICE attributes, then the bundle's first m-line with its mid.
+    const first = s.pc.remoteDescription?.media.find((m) => m.port !== 0);
+    const lines = [
+      'a=ice-lite',
+      `a=ice-ufrag:${ours.ufrag}`,
+      `a=ice-pwd:${ours.pwd}`,
+      ...(first ? [`m=${first.kind} 9 UDP/TLS/RTP/SAVPF 0`, `a=mid:${first.mid}`] : []),
+      ...ours.candidates.map((c) => `a=${c}`),
+      'a=end-of-candidates',
+    ];
+    return { sdpfrag: lines.join('\r\n') + '\r\n', etag: `"${id}-${generation}"` };
   }
 
   /** `GET` on the session's stats: its peer's getStats(); undefined when no such session for that stream. */

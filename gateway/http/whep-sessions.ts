@@ -15,7 +15,12 @@ import {
   type SectionAnswer,
 } from '../webrtc/sdp/index.ts';
 import type { WhepBackend } from './whep.ts';
-import { newPeerSession, PeerSessions, type PeerFactoryOptions } from './peer-sessions.ts';
+import {
+  newPeerSession,
+  PeerSessions,
+  type IceRestartAnswer,
+  type PeerFactoryOptions,
+} from './peer-sessions.ts';
 
 /** A stream name that does not exist (404). */
 export class StreamNotFoundError extends Error {
@@ -259,7 +264,7 @@ export class WhepSessions implements WhepBackend {
     return this.sessions.delete(stream, id);
   }
 
-  patchSession(stream: string, id: string, sdpfrag: string): boolean {
+  patchSession(stream: string, id: string, sdpfrag: string): boolean | IceRestartAnswer {
     return this.sessions.patch(stream, id, sdpfrag);
   }
 

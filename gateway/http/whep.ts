@@ -22,10 +22,15 @@ export interface WhepBackend {
   /** Ends a session; false when there is none with that id (already gone). */
   deleteSession(stream: string, id: string): boolean;
   /**
-   * Trickled candidates (RFC 8840 sdpfrag); false when there is no such session. Throws a coded
-   * error `ICE_RESTART_UNSUPPORTED` (422) for an ICE restart.
+   * Trickled candidates (RFC 8840 sdpfrag): true (204), or false when there is no such session (404).
+   * An ICE restart (a new ice-ufrag/ice-pwd, RFC 9725 §4.3.2) returns our new credentials as an
+   * sdpfrag and the new ETag (200). Throws coded errors `ICE_RESTART_MALFORMED` (400), `PEER_STATE` (409).
    */
-  patchSession(stream: string, id: string, sdpfrag: string): boolean;
+  patchSession(
+    stream: string,
+    id: string,
+    sdpfrag: string,
+  ): boolean | { readonly sdpfrag: string; readonly etag: string };
   /**
    * The session's W3C webrtc-stats shaped snapshot (`GET {location}/stats`); undefined when there is no
    * such session. Without it the route answers 404.
@@ -52,10 +57,12 @@ export interface SdpEndpointOptions {
  * failed SDP negotiation. An unknown stream is 404, a stream with a source already 409 (WHIP), the
  * node at its session limit 503.
  */
-const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 422 | 503> = {
+const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 503> = {
   STREAM_NOT_FOUND: 404,
   STREAM_BUSY: 409,
-  ICE_RESTART_UNSUPPORTED: 422,
+  ICE_RESTART_MALFORMED: 400,
+  // A restart raced the session's end (ICE failed or closed meanwhile).
+  PEER_STATE: 409,
   SESSION_LIMIT: 503,
 };
 
@@ -153,8 +160,12 @@ function mountSdpResource(
       return problem(c, 415, 'PATCH takes application/trickle-ice-sdpfrag');
     }
     try {
-      const ok = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
-      return ok ? c.body(null, 204) : problem(c, 404, 'no such session');
+      const r = backend.patchSession(c.req.param('stream'), c.req.param('id'), await c.req.text());
+      if (r === false) return problem(c, 404, 'no such session');
+      if (r === true) return c.body(null, 204);
+      // ICE restart (RFC 9725 §4.3.2): 200 with our new ufrag/pwd and candidates, and a new ETag.
+      c.header('ETag', r.etag);
+      return c.body(r.sdpfrag, 200, { 'content-type': 'application/trickle-ice-sdpfrag' });
     } catch (err) {
       return errorProblem(c, err);
     }

@@ -14,7 +14,12 @@ import {
 } from '../webrtc/sdp/index.ts';
 import type { StreamHub } from '../media/index.ts';
 import type { WhepBackend } from './whep.ts';
-import { newPeerSession, PeerSessions, type PeerFactoryOptions } from './peer-sessions.ts';
+import {
+  newPeerSession,
+  PeerSessions,
+  type IceRestartAnswer,
+  type PeerFactoryOptions,
+} from './peer-sessions.ts';
 
 /** The stream already has a source: a configured camera, the demo, or another publisher (409). */
 export class StreamBusyError extends Error {
@@ -231,7 +236,7 @@ export class WhipSessions implements WhepBackend {
     return this.sessions.delete(stream, id);
   }
 
-  patchSession(stream: string, id: string, sdpfrag: string): boolean {
+  patchSession(stream: string, id: string, sdpfrag: string): boolean | IceRestartAnswer {
     return this.sessions.patch(stream, id, sdpfrag);
   }
 

@@ -54,6 +54,9 @@ window.whepPlay = async (endpoint, o) => {
   if (o.video) pc.addTransceiver('video', { direction: 'recvonly' });
   if (o.audio) pc.addTransceiver('audio', { direction: 'recvonly' });
   pc.ontrack = render;
+  // Player start → first video frame presented (requestVideoFrameCallback), for "how fast it shows".
+  window.firstFrameMs = undefined;
+  if (o.video) document.getElementById('v').requestVideoFrameCallback(() => { window.firstFrameMs = performance.now() - t0; });
   const r = await exchange(pc, endpoint, o.token);
   const out = { ...r, signalMs: performance.now() - t0, log };
   if (r.status === 201 && o.waitConnected) {
@@ -61,6 +64,40 @@ window.whepPlay = async (endpoint, o) => {
     out.connectMs = performance.now() - t0;
   }
   return out;
+};
+// ICE restart (RFC 9725 §4.3.2): new credentials in a PATCH sdpfrag, the 200's ufrag/pwd applied as
+// the new remote description, then wait for ICE to be connected again.
+window.whepRestart = async (url, o) => {
+  const pc = window[o.pcGlobal];
+  const t0 = performance.now();
+  pc.restartIce();
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    setTimeout(resolve, 2000);
+  });
+  const sdp = pc.localDescription.sdp;
+  const get = (text, name) => new RegExp('a=' + name + ':(\\\\S+)').exec(text)[1];
+  const frag = ['a=ice-ufrag:' + get(sdp, 'ice-ufrag'), 'a=ice-pwd:' + get(sdp, 'ice-pwd'),
+    'm=video 9 UDP/TLS/RTP/SAVPF 0', 'a=mid:' + get(sdp, 'mid'),
+    ...sdp.split('\\r\\n').filter((l) => l.startsWith('a=candidate:')), 'a=end-of-candidates'].join('\\r\\n') + '\\r\\n';
+  const headers = { 'content-type': 'application/trickle-ice-sdpfrag', 'if-match': '*' };
+  if (o.token) headers.authorization = 'Bearer ' + o.token;
+  const res = await fetch(url, { method: 'PATCH', headers, body: frag });
+  const body = await res.text();
+  if (res.status !== 200) return { status: res.status, body, ufrag: get(sdp, 'ice-ufrag') };
+  const remote = pc.remoteDescription.sdp
+    .replace(/a=ice-ufrag:\\S+/g, 'a=ice-ufrag:' + get(body, 'ice-ufrag'))
+    .replace(/a=ice-pwd:\\S+/g, 'a=ice-pwd:' + get(body, 'ice-pwd'));
+  await pc.setRemoteDescription({ type: 'answer', sdp: remote });
+  const state = await new Promise((resolve) => {
+    const done = () => ['connected', 'completed', 'failed'].includes(pc.iceConnectionState) && resolve(pc.iceConnectionState);
+    pc.addEventListener('iceconnectionstatechange', done);
+    done();
+    setTimeout(() => resolve('timeout:' + pc.iceConnectionState), o.timeoutMs);
+  });
+  return { status: 200, body, state, ms: performance.now() - t0, ufrag: get(sdp, 'ice-ufrag') };
 };
 window.whipPublish = async (endpoint, o) => {
   const media = await navigator.mediaDevices.getUserMedia({
@@ -150,6 +187,43 @@ export async function playWhep(page: Page, url: string, o: PlayWhepOptions = {})
   return r;
 }
 
+/** What {@link restartWhepIce} did: the PATCH status, our answer body, the ICE state after, timings. */
+export interface RestartResult {
+  status: number;
+  body: string;
+  /** The browser's new ufrag. */
+  ufrag: string;
+  state?: string;
+  ms?: number;
+}
+
+/**
+ * ICE restart of the session at `location` (absolute URL) from the page's `pc`: PATCH with the new
+ * credentials (RFC 9725 §4.3.2), apply the answer's, wait for ICE connected again.
+ */
+export async function restartWhepIce(
+  page: Page,
+  url: string,
+  o: { pcGlobal?: string; token?: string; timeoutMs?: number } = {},
+): Promise<RestartResult> {
+  const args = { pcGlobal: o.pcGlobal ?? 'pc', token: o.token, timeoutMs: o.timeoutMs ?? 10_000 };
+  return (await page.evaluate(([u, a]) => (globalThis as unknown as WhepWindow).whepRestart(u, a), [
+    url,
+    args,
+  ] as const)) as RestartResult;
+}
+
+/** Player start → first presented video frame (ms) of the last {@link playWhep}, once there is one. */
+export async function firstFrameMs(page: Page, timeoutMs = 10_000): Promise<number | undefined> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    const v = (await page.evaluate('window.firstFrameMs')) as number | undefined;
+    if (v !== undefined) return v;
+    await page.waitForTimeout(20);
+  }
+  return undefined;
+}
+
 export interface PublishWhipOptions {
   /** Publish the fake camera (default true, 640x360) and the fake microphone (default false). */
   video?: boolean;
@@ -232,5 +306,6 @@ export async function browserStats(page: Page, pcGlobal = 'pc'): Promise<Record<
 interface WhepWindow {
   whepPlay(url: string, o: unknown): Promise<unknown>;
   whipPublish(url: string, o: unknown): Promise<unknown>;
+  whepRestart(url: string, o: unknown): Promise<unknown>;
   sdpOffer(o: unknown): Promise<unknown>;
 }

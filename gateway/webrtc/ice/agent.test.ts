@@ -504,3 +504,62 @@ t.test(
     t.equal(clock.pending, 0);
   },
 );
+
+t.test('ICE restart (RFC 8445 §9) on the lite side: a peer moves networks, data follows', async (t) => {
+  const { clock, vnet, a, b } = await setup({ b: { lite: true } });
+  a.agent.start();
+  b.agent.start();
+  clock.advance(500);
+  const cb = await b.agent.connected;
+  const gotA: number[] = [];
+  (await a.agent.connected).onData((d) => gotA.push(d[1] as number));
+  cb.send(new Uint8Array([0x80, 1]));
+  clock.advance(20);
+  t.same(gotA, [1], 'data on the first path');
+
+  // The peer comes back from another address with new credentials (a phone from Wi-Fi to LTE).
+  const hc = vnet.host('10.0.0.3');
+  const cc = await hc.listenUdp('10.0.0.3', 0);
+  const c = new IceAgent({ clock, conn: cc, role: 'controlling' });
+  const old = b.agent.localCredentials;
+  const fresh = b.agent.restart(c.localCredentials.ufrag, c.localCredentials.pwd);
+  t.not(fresh.ufrag, old.ufrag, 'new local ufrag');
+  t.not(fresh.pwd, old.pwd, 'new local pwd');
+  t.equal(b.agent.stats.restarts, 1);
+  t.same(b.agent.localCredentials, fresh);
+  t.equal(b.agent.remoteCandidates().length, 0, 'the previous generation of candidates is forgotten');
+
+  cb.send(new Uint8Array([0x80, 2]));
+  clock.advance(20);
+  t.same(gotA, [1, 2], 'until the peer nominates again, data keeps to the selected pair');
+
+  c.setRemoteCredentials(fresh.ufrag, fresh.pwd);
+  for (const cand of b.agent.localCandidates()) c.addRemoteCandidate(cand);
+  c.start();
+  clock.advance(1500);
+  t.equal(c.state, 'connected', 'the peer connects with the new credentials');
+  t.same(b.agent.selectedPair?.remoteAddr, cc.localAddr, 'the lite side selected the new path');
+  t.equal(b.agent.state, 'connected');
+  const gotC: number[] = [];
+  (await c.connected).onData((d) => gotC.push(d[1] as number));
+  cb.send(new Uint8Array([0x80, 3]));
+  clock.advance(20);
+  t.same(gotC, [3], 'the same DatagramConn now reaches the new address');
+  t.same(gotA, [1, 2], 'and no longer the old one');
+
+  // Checks under the old credentials are refused now (401): the old generation is over.
+  const stale = b.agent.stats.errorResponsesSent;
+  a.agent.addRemoteCandidate(null);
+  clock.advance(6000);
+  t.ok(b.agent.stats.errorResponsesSent > stale, 'old-credential checks get 401');
+  t.throws(
+    () => a.agent.restart('abcd', 'abcdefghijklmnopqrstuvwx'),
+    { code: 'ICE_BAD_CONFIG' },
+    'restart is for lite agents',
+  );
+  a.agent.close();
+  b.agent.close();
+  c.close();
+  vnet.close();
+  t.equal(clock.pending, 0);
+});

@@ -107,6 +107,8 @@ export interface IceAgentStats {
   dataDropped: number;
   roleSwitches: number;
   remoteCandidatesIgnored: number;
+  /** ICE restarts (RFC 8445 §9) applied. */
+  restarts: number;
 }
 
 interface Outstanding {
@@ -132,7 +134,7 @@ const noopLogger: IceLogger = { debug() {}, warn() {} };
  * const dtlsConn = await agent.connected; // DatagramConn to the selected pair
  */
 export class IceAgent {
-  readonly localCredentials: IceCredentials;
+  private localCreds: IceCredentials;
   readonly lite: boolean;
   readonly tieBreaker: bigint;
   readonly stats: IceAgentStats = {
@@ -150,6 +152,7 @@ export class IceAgent {
     bytesReceived: 0,
     dataDropped: 0,
     roleSwitches: 0,
+    restarts: 0,
     remoteCandidatesIgnored: 0,
   };
   /** Resolves with the connected conn once a pair is selected; rejects with an {@link IceError} if the agent fails or closes first. */
@@ -179,7 +182,9 @@ export class IceAgent {
   > & { rto: number | undefined; software: string | undefined };
   private roleValue: IceRole;
   private stateValue: IceState = 'new';
-  private readonly localKey: Uint8Array;
+  private localKey: Uint8Array;
+  /** Set by restart(): the next pair the peer nominates is selected whatever its priority. */
+  private restarting = false;
   private readonly locals: Candidate[];
   private remoteUfrag: string | undefined;
   private remoteKey: Uint8Array | undefined;
@@ -236,11 +241,11 @@ export class IceAgent {
       software: opts.software,
     };
     const gen = generateCredentials();
-    this.localCredentials = checkCredentials({
+    this.localCreds = checkCredentials({
       ufrag: opts.localUfrag ?? gen.ufrag,
       pwd: opts.localPwd ?? gen.pwd,
     });
-    this.localKey = shortTermKey(this.localCredentials.pwd);
+    this.localKey = shortTermKey(this.localCreds.pwd);
     this.tieBreaker = opts.tieBreaker ?? randomTieBreaker();
     const hosts = opts.localCandidates ?? [this.io.localAddr];
     if (hosts.length === 0) throw new IceError('ICE_BAD_CONFIG', 'no local candidates');
@@ -316,6 +321,51 @@ export class IceAgent {
     return [...this.pairs.values()].sort((a, b) =>
       a.priority > b.priority ? -1 : a.priority < b.priority ? 1 : 0,
     );
+  }
+
+  /** Our `ice-ufrag`/`ice-pwd` (new ones after {@link restart}). */
+  get localCredentials(): IceCredentials {
+    return this.localCreds;
+  }
+
+  /**
+   * ICE restart (RFC 8445 §9), answerer side of a lite agent: a peer that moved networks or lost
+   * its path sends a new ufrag/pwd (WHEP/WHIP PATCH, RFC 9725 §4.3.2); we take new credentials too
+   * (§9: both sides change them). Candidates and pairs of the previous generation are forgotten,
+   * except the selected pair, which keeps carrying data until the peer nominates a pair with the new
+   * credentials (§9: "the agent MUST continue using the previously selected pair"); that nomination
+   * is selected whatever its priority. DTLS and SRTP above are untouched. Returns our new credentials.
+   * Full agents do not restart here: {@link IceError} `ICE_BAD_CONFIG`.
+   */
+  restart(
+    remoteUfrag: string,
+    remotePwd: string,
+    local: IceCredentials = generateCredentials(),
+  ): IceCredentials {
+    if (!this.lite) throw new IceError('ICE_BAD_CONFIG', 'ICE restart is implemented for lite agents');
+    if (this.stateValue === 'closed' || this.stateValue === 'failed') {
+      throw new IceError('ICE_CLOSED', `cannot restart in state ${this.stateValue}`, {
+        state: this.stateValue,
+      });
+    }
+    this.localCreds = checkCredentials(local);
+    this.localKey = shortTermKey(this.localCreds.pwd);
+    this.remoteUfrag = remoteUfrag;
+    this.remoteKey = shortTermKey(remotePwd);
+    this.remotes.length = 0;
+    this.ignored.length = 0;
+    this.remoteEnd = false;
+    for (const [key, p] of this.pairs) if (p !== this.selected) this.pairs.delete(key);
+    for (const [key, o] of this.outstanding) {
+      if (o.pair !== this.selected) {
+        o.tx?.finish();
+        this.outstanding.delete(key);
+      }
+    }
+    this.restarting = this.selected !== undefined;
+    this.stats.restarts++;
+    this.log.debug({ ufrag: this.localCreds.ufrag }, 'ICE restart');
+    return this.localCreds;
   }
 
   /** The peer's `ice-ufrag`/`ice-pwd` from its description (RFC 8839 §5.4). */
@@ -460,7 +510,7 @@ export class IceAgent {
     const ru = user.slice(colon + 1);
     if (
       colon < 0 ||
-      lu !== this.localCredentials.ufrag ||
+      lu !== this.localCreds.ufrag ||
       (this.remoteUfrag !== undefined && ru !== this.remoteUfrag) ||
       !verifyIntegrity(msg, this.localKey)
     ) {
@@ -659,7 +709,7 @@ export class IceAgent {
     if (kind === 'check' && pair.state === 'waiting') pair.to('in-progress');
     const transactionId = newTransactionId();
     const attrs: StunAttributes = {
-      username: `${remoteUfrag}:${this.localCredentials.ufrag}`,
+      username: `${remoteUfrag}:${this.localCreds.ufrag}`,
       // §7.1.1: the priority a peer-reflexive candidate of ours would get.
       priority: candidatePriority('prflx', (pair.local.priority >> 8) & 0xffff, 1),
     };
@@ -836,7 +886,9 @@ export class IceAgent {
       return;
     }
     const cur = this.selected;
-    if (cur === p || (cur && p.priority <= cur.priority)) return;
+    const restarted = this.restarting && cur !== undefined && (p.nominated || p.remoteNominated);
+    if (restarted) this.restarting = false;
+    if (cur === p || (cur && !restarted && p.priority <= cur.priority)) return;
     this.selected = p;
     this.nominating = undefined;
     this.nominateNext = undefined;

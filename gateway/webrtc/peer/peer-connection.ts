@@ -1,5 +1,11 @@
 import { createDemux, type Addr, type Clock, type DatagramConn } from '../transport/index.ts';
-import { IceAgent, generateCredentials, type IceAgentOptions, type IceState } from '../ice/index.ts';
+import {
+  IceAgent,
+  generateCredentials,
+  type Candidate,
+  type IceAgentOptions,
+  type IceState,
+} from '../ice/index.ts';
 import { dtlsClient, dtlsServer, type DtlsCertificate, type DtlsConn } from '../dtls/index.ts';
 import {
   SrtpContext,
@@ -43,7 +49,7 @@ export interface PeerLogger {
 export interface PeerConnectionOptions {
   readonly clock: Clock;
   /** Opens this session's packet conn, keyed by our ICE ufrag (a UdpMux endpoint in the gateway). */
-  openConn(localUfrag: string): DatagramConn;
+  openConn(localUfrag: string): DatagramConn & { addKey?(ufrag: string): void };
   readonly certificate: DtlsCertificate;
   /** Addresses advertised as host candidates (all reach `openConn`'s conn). */
   readonly hostCandidates: readonly Addr[];
@@ -76,6 +82,19 @@ export interface SrtpPair {
   readonly rx: SrtpContext;
 }
 
+/** An ICE candidate in the SDP module's shape (our host candidates, for answers and sdpfrags). */
+function toCandidateLine(c: Candidate): CandidateLine {
+  return {
+    foundation: c.foundation,
+    component: c.component,
+    transport: c.transport,
+    priority: c.priority,
+    ip: c.address,
+    port: c.port,
+    type: c.type,
+  };
+}
+
 function candidateLine(c: CandidateLine): string {
   let s = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.ip} ${c.port} typ ${c.type}`;
   if (c.raddr !== undefined && c.rport !== undefined) s += ` raddr ${c.raddr} rport ${c.rport}`;
@@ -101,6 +120,9 @@ export class PeerConnection {
   private dtls: DtlsConn | undefined;
   private srtpPair: SrtpPair | undefined;
   private remote: RemoteDescription | undefined;
+  /** The remote ICE ufrag in force: the offer's, then each restart's. */
+  private remoteUfrag: string | undefined;
+  private iceIo: (DatagramConn & { addKey?(ufrag: string): void }) | undefined;
   private rtpConn: DatagramConn | undefined;
   private failure: Error | undefined;
   /** Aborts a DTLS handshake still in flight when the session closes (no timer outlives it). */
@@ -254,9 +276,11 @@ export class PeerConnection {
     const offer = parseRemoteDescription(offerSdp);
     this.remote = offer;
     const { ufrag, pwd } = generateCredentials();
+    this.remoteUfrag = offer.iceUfrag;
+    this.iceIo = this.opts.openConn(ufrag);
     const ice = new IceAgent({
       clock: this.opts.clock,
-      conn: this.opts.openConn(ufrag),
+      conn: this.iceIo,
       role: 'controlled',
       lite: true,
       localUfrag: ufrag,
@@ -286,15 +310,7 @@ export class PeerConnection {
         return { algorithm, value };
       })(),
       setup,
-      candidates: ice.localCandidates().map((c) => ({
-        foundation: c.foundation,
-        component: c.component,
-        transport: c.transport,
-        priority: c.priority,
-        ip: c.address,
-        port: c.port,
-        type: c.type,
-      })),
+      candidates: ice.localCandidates().map(toCandidateLine),
       decide,
     });
     this.transition('connecting');
@@ -304,6 +320,34 @@ export class PeerConnection {
       (err: unknown) => this.fail(err as Error),
     );
     return answer;
+  }
+
+  /** The remote ICE ufrag in force (the offer's, or the last restart's). */
+  get remoteIceUfrag(): string | undefined {
+    return this.remoteUfrag;
+  }
+
+  /**
+   * ICE restart requested by the remote (RFC 8445 §9; WHEP/WHIP PATCH, RFC 9725 §4.3.2): the ICE
+   * agent takes the new remote credentials and new local ones, the shared port routes the new local
+   * ufrag here as well (the peer may come back from another address), and DTLS/SRTP carry on over
+   * whichever pair the peer nominates next. Returns our new credentials and candidates for the
+   * answer's sdpfrag. Throws `PeerError` `PEER_STATE` when there is no live session to restart.
+   */
+  restartIce(remoteUfrag: string, remotePwd: string): { ufrag: string; pwd: string; candidates: string[] } {
+    const ice = this.ice;
+    if (!ice || this.state === 'closed' || this.state === 'failed') {
+      throw new PeerError('PEER_STATE', `ICE restart in state ${this.state}`);
+    }
+    const { ufrag, pwd } = generateCredentials();
+    this.iceIo?.addKey?.(ufrag);
+    ice.restart(remoteUfrag, remotePwd, { ufrag, pwd });
+    this.remoteUfrag = remoteUfrag;
+    return {
+      ufrag,
+      pwd,
+      candidates: ice.localCandidates().map((c) => candidateLine(toCandidateLine(c))),
+    };
   }
 
   /** Trickled remote candidates (RFC 8840 sdpfrag lines `a=candidate:...`). Returns how many were added. */

@@ -290,3 +290,31 @@ datagramConnConformance(t, 'mux endpoint over vnet, client behind a NAT', async 
     },
   };
 });
+
+t.test('addKey: a restarted session is reached by its new key too; keys go when it closes', async (t) => {
+  const { mux, inject } = setup();
+  const a = mux.endpoint('ufragA');
+  const b = mux.endpoint('ufragB');
+  const atA = collect(a);
+  a.addKey('ufragA2');
+  a.addKey('ufragA2'); // idempotent
+  t.same(a.keys, ['ufragA', 'ufragA2']);
+  const moved = addr('203.0.113.77', 40000); // the peer after a network change: an unknown address
+  inject(fakeRequest('ufragA2'), moved);
+  inject(rtp(1), moved);
+  t.equal(atA.length, 2, 'the new key routes its STUN, which teaches the new address');
+  t.throws(
+    () => a.addKey('ufragB'),
+    { code: 'TRANSPORT_MUX_KEY_IN_USE' },
+    'another session’s key is refused',
+  );
+  a.close();
+  inject(fakeRequest('ufragA2'), moved);
+  t.equal(atA.length, 2);
+  t.equal(mux.stats.unknown, 1, 'both keys were forgotten with the endpoint');
+  const again = mux.endpoint('ufragA2');
+  t.ok(again, 'the key is free for a new session');
+  t.throws(() => a.addKey('x'), { code: 'TRANSPORT_CLOSED' });
+  b.close();
+  again.close();
+});

@@ -55,6 +55,19 @@ export class MuxEndpoint extends BaseConn {
     readonly key: string,
   ) {
     super({ localAddr: mux.localAddr, what: `mux endpoint ${key}` });
+    this.keys = [key];
+  }
+
+  /** Every key that routes to this endpoint: its first, and those added by {@link addKey}. */
+  readonly keys: string[];
+
+  /**
+   * Routes a further key here as well: after an ICE restart (RFC 8445 §9) the session's checks carry
+   * its new ufrag, and a peer that moved networks reaches the port from an address nobody learned
+   * yet. Throws `TransportMuxError` if another endpoint holds the key.
+   */
+  addKey(key: string): void {
+    this.mux.addKey(this, key);
   }
 
   protected transmit(data: Uint8Array, to: Addr): void {
@@ -173,9 +186,20 @@ export class UdpMux {
     this.stats.learned++;
   }
 
-  /** @internal Drops a closing endpoint and its addresses. */
+  /** @internal See {@link MuxEndpoint.addKey}. */
+  addKey(ep: MuxEndpoint, key: string): void {
+    if (this.isClosed || ep.closed) throw new TransportClosedError('udp mux');
+    const holder = this.byKey.get(key);
+    if (holder === ep) return;
+    if (holder !== undefined)
+      throw new TransportMuxError(`an endpoint for key ${JSON.stringify(key)} is open`);
+    this.byKey.set(key, ep);
+    ep.keys.push(key);
+  }
+
+  /** @internal Drops a closing endpoint, its keys and its addresses. */
   forget(ep: MuxEndpoint): void {
-    if (this.byKey.get(ep.key) === ep) this.byKey.delete(ep.key);
+    for (const k of ep.keys) if (this.byKey.get(k) === ep) this.byKey.delete(k);
     for (const a of ep.addrs) this.byAddr.delete(a);
     ep.addrs.length = 0;
   }
