@@ -93,6 +93,7 @@ export { createRtspCounters, type RtspCounters, type RtspMediaCounters } from '.
 export { ReceptionStats, type ReceptionSnapshot } from './reception-stats.ts';
 export {
   ReceiverReporter,
+  randomCname,
   rtcpIntervalMs,
   RTCP_MIN_INTERVAL_MS,
   type ReceiverReporterOptions,

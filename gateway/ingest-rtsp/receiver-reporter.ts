@@ -52,6 +52,11 @@ export function rtcpIntervalMs(input: RtcpIntervalInput, random: () => number): 
   return (t * (random() + 0.5)) / COMPENSATION;
 }
 
+/** A random 96-bit CNAME (RFC 7022 §5: short-term persistent, not tied to a user or host). */
+export function randomCname(): string {
+  return randomBytes(12).toString('base64');
+}
+
 export interface ReceiverReporterOptions {
   clock: Clock;
   /** The track's reception statistics (one RTP session, one camera source). */
@@ -99,7 +104,7 @@ export class ReceiverReporter {
     this.opts = options;
     this.random = options.random ?? Math.random;
     this.ssrc = options.ssrc ?? randomBytes(4).readUInt32BE(0);
-    this.cname = options.cname ?? randomBytes(12).toString('base64');
+    this.cname = options.cname ?? randomCname();
   }
 
   /** Schedules the first report at half the minimum interval, randomised (§6.2). */

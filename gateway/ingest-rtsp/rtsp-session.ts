@@ -6,7 +6,7 @@ import { dialWithTimeout } from './dial.ts';
 import { RtspError, toRtspError } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
 import { bodyText } from './message.ts';
-import { ReceiverReporter } from './receiver-reporter.ts';
+import { randomCname, ReceiverReporter } from './receiver-reporter.ts';
 import { ReceptionStats } from './reception-stats.ts';
 import { redirectTarget, statusError } from './reply-status.ts';
 import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
@@ -63,6 +63,8 @@ export class RtspSession {
   /** UDP datagrams dropped because they did not come from the camera. */
   foreignPackets = 0;
   private credentials: RtspCredentials | undefined;
+  /** One CNAME for every track's RTP session: RFC 3550 §6.5.1 binds a participant's sessions by it. */
+  private readonly rtcpOptions: NonNullable<RtspClientOptions['rtcp']>;
 
   constructor(options: RtspSessionOptions) {
     this.opts = options;
@@ -71,6 +73,7 @@ export class RtspSession {
     const parsed = parseRtspUrl(options.url);
     this.url = parsed.url;
     this.credentials = parsed.credentials ?? options.credentials;
+    this.rtcpOptions = { ...options.rtcp, cname: options.rtcp?.cname ?? randomCname() };
   }
 
   get state(): SessionState {
@@ -263,7 +266,7 @@ export class RtspSession {
         st.reporter = new ReceiverReporter({
           clock: this.clock,
           reception: st.reception,
-          ...this.opts.rtcp,
+          ...this.rtcpOptions,
           send: (bytes) => conn.writeInterleaved(rtcp, bytes),
         });
       } else {
@@ -279,7 +282,7 @@ export class RtspSession {
           camera: reply?.source ?? parseRtspUrl(this.url).host,
           cameraRtcpPort: reply?.serverPort?.[1],
           clock: this.clock,
-          rtcpOptions: this.opts.rtcp,
+          rtcpOptions: this.rtcpOptions,
           deliver: (t, payload, kind) => this.deliver(t, payload, kind),
           foreign: () => this.foreign(),
         });

@@ -3,7 +3,13 @@
  * TEARDOWN, redirects, backoff, silence, hostile replies, server requests. Deterministic.
  */
 import t from 'tap';
-import { decodeRtcpCompound, ntpFromUnixMs, ntpMiddle32, serializeRtcp } from '../webrtc/rtcp/index.ts';
+import {
+  decodeRtcpCompound,
+  ntpFromUnixMs,
+  ntpMiddle32,
+  serializeRtcp,
+  type RtcpPacket,
+} from '../webrtc/rtcp/index.ts';
 import { ManualClock } from '../webrtc/transport/index.ts';
 import { FAKE_SDP, FakeCamera } from './fake-camera.ts';
 import { testRtp } from './rtp.test-util.ts';
@@ -443,10 +449,16 @@ t.test(
       { type: 'rr', reports: [{ ssrc: 0xbeef, cumulativeLost: 1, highestSeq: 14 }] },
       { type: 'sdes' },
     ]);
-    t.match(decodeRtcpCompound(cam.interleaved[1]?.payload as Uint8Array), [
-      { type: 'rr', reports: [] },
-      { type: 'sdes' },
-    ]);
+    const audio = decodeRtcpCompound(cam.interleaved[1]?.payload as Uint8Array);
+    t.match(audio, [{ type: 'rr', reports: [] }, { type: 'sdes' }]);
+    const cname = (p: RtcpPacket[]) => (p[1]?.type === 'sdes' ? p[1].chunks[0]?.items[0]?.text : undefined);
+    t.ok(cname(video), 'a CNAME in every compound');
+    t.equal(cname(video), cname(audio), 'one CNAME for both RTP sessions (RFC 3550 §6.5.1)');
+    t.not(
+      video[0]?.type === 'rr' && video[0].ssrc,
+      audio[0]?.type === 'rr' && audio[0].ssrc,
+      'an SSRC per session',
+    );
     await source.close();
     t.same(
       decodeRtcpCompound(cam.interleaved.at(-1)?.payload as Uint8Array).map((p) => p.type),
