@@ -37,13 +37,14 @@ export class SendProbe {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const probe = this;
     const original = this.original;
-    // dgram's overloads: (msg, port?, address?, cb?) and (msg, offset, length, port, address?, cb?).
+    // dgram's overloads: (msg, port?, address?, cb?), (msg, offset, length, port, address?, cb?) and,
+    // on a connected socket (the relay's lanes), (msg, offset?, length?, cb?).
     dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
       const msg = args[0];
       if (msg instanceof Uint8Array) {
         let off = 0;
         let len = msg.byteLength;
-        if (typeof args[1] === 'number' && typeof args[2] === 'number' && typeof args[3] === 'number') {
+        if (typeof args[1] === 'number' && typeof args[2] === 'number') {
           off = args[1];
           len = args[2];
         }
