@@ -55,7 +55,7 @@ export function browserSupport(
       return {
         playable: false,
         reason:
-          'H.265 over WebRTC decodes only in some browsers with hardware decoding (Safari, recent Chrome); set the camera to H.264',
+          'H.265 is relayed as is, but over WebRTC only Safari and Chrome/Edge with hardware H.265 decoding play it (Firefox does not); set the camera to H.264 for every browser',
       };
     case 'MPEG4-GENERIC':
     case 'MP4A-LATM':
