@@ -13,10 +13,11 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
 # TESTING.md "System packages", plus openssl (certificates in tests), curl (podman/start-docker-api.sh)
-# and python3 (test/harness/rtsp-camera.py runs with /usr/bin/python3).
+# and python3 (test/harness/rtsp-camera.py runs with /usr/bin/python3); mosquitto is the MQTT broker
+# standing in for IoT Edge's edgeHub in the module-twin test.
 # grpcurl is not packaged in Debian 12 (`apt-cache policy grpcurl` is empty), so it is not listed.
 PACKAGES=(
-  chromium ffmpeg nats-server coturn
+  chromium ffmpeg nats-server coturn mosquitto
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp python3 python3-gi gir1.2-gst-rtsp-server-1.0
   podman buildah runc catatonit uidmap busybox-static
