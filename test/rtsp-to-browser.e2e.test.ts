@@ -2,7 +2,8 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inboundRtp, launchBrowser, serveStatic, waitForVideoFrames } from './harness/browser.ts';
+import { inboundRtp, launchBrowser, waitForVideoFrames } from './harness/browser.ts';
+import { firstFrameMs, openWhepPage, playWhep } from './harness/whep-page.ts';
 import { startGatewayProcess } from './harness/gateway-process.ts';
 import { startRtspCamera } from './harness/rtsp-camera.ts';
 
@@ -13,18 +14,6 @@ import { startRtspCamera } from './harness/rtsp-camera.ts';
  * stayed connected decodes new frames without a new WHEP session.
  */
 const browser = await launchBrowser(t);
-
-const PLAYER = `<!doctype html><script>
-window.play = async (endpoint) => {
-  const pc = new RTCPeerConnection();
-  window.pc = pc;
-  pc.addTransceiver('video', { direction: 'recvonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
-  if (res.status !== 201) throw new Error('WHEP ' + res.status + ' ' + (await res.text()));
-  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
-};
-</script>`;
 
 t.test('camera → gateway → Chromium: size, fps, quick first frame, survives a camera restart', async (t) => {
   const cam = await startRtspCamera(t, { width: 640, height: 360, fps: 15, gopSeconds: 4 });
@@ -40,15 +29,23 @@ t.test('camera → gateway → Chromium: size, fps, quick first frame, survives 
   };
   t.match(api.streams, [{ name: 'yard', state: 'online', video: { width: 640 } }]);
 
-  const site = await serveStatic(t, { '/': PLAYER });
-  const page = await browser.newPage(t);
   const pageStart = performance.now();
-  await page.goto(site.url('/'));
-  await page.evaluate(`window.play(${JSON.stringify(`${gw.http}/whep/yard`)})`);
+  const page = await openWhepPage(browser, t);
+  await playWhep(page, `${gw.http}/whep/yard`);
   const first = await waitForVideoFrames(page, { minFramesDecoded: 1, timeoutMs: 10_000, intervalMs: 10 });
   const firstMs = performance.now() - pageStart;
-  t.comment(`page start → first decoded frame with a 4 s camera GOP: ${Math.round(firstMs)} ms`);
-  t.ok(firstMs < 2000, 'first frame long before the camera’s next keyframe (GOP cache)');
+  // Issue 5: under 0.5 s with a 4 s GOP, on the player's clock (its start → first presented frame:
+  // POST, ICE, DTLS, the GOP cache's keyframe, decode); the new browser context and page load are
+  // printed beside it but are the browser's, not the gateway's.
+  const playerMs = await firstFrameMs(page);
+  t.comment(
+    `player start → first presented frame with a 4 s camera GOP: ${Math.round(playerMs ?? -1)} ms ` +
+      `(new context + page load included: ${Math.round(firstMs)} ms)`,
+  );
+  t.ok(
+    playerMs !== undefined && playerMs < 500,
+    'first frame within 0.5 s, long before the camera’s next keyframe (GOP cache)',
+  );
 
   await new Promise((r) => setTimeout(r, 3000));
   const [a] = (await inboundRtp(page)).filter((s) => s.kind === 'video');
@@ -96,10 +93,8 @@ t.test(
     );
     t.notOk(gw.logEntries().some((e) => e.msg === 'camera live'));
 
-    const site = await serveStatic(t, { '/': PLAYER });
-    const page = await browser.newPage(t);
-    await page.goto(site.url('/'));
-    await page.evaluate(`window.play(${JSON.stringify(`${gw.http}/whep/gate`)})`);
+    const page = await openWhepPage(browser, t);
+    await playWhep(page, `${gw.http}/whep/gate`);
     const { ms } = await waitForVideoFrames(page, { minFramesDecoded: 5, timeoutMs: 15_000 });
     t.comment(`on-demand camera: 5 frames decoded ${Math.round(ms)} ms after the viewer's offer`);
     t.equal((await state())?.state, 'online');
@@ -118,17 +113,9 @@ t.test("a camera's PCMU audio reaches Chromium as PCMU next to the video", async
   const gw = await startGatewayProcess(t, { env: { EDGEGW_CONFIG: file, EDGEGW_DEMO: '0' } });
   await gw.waitForLog((e) => e.msg === 'camera live', 10_000);
   await new Promise((r) => setTimeout(r, 1500));
-  const site = await serveStatic(t, {
-    '/': PLAYER.replace(
-      "pc.addTransceiver('video', { direction: 'recvonly' });",
-      // Chromium decodes audio only for a sink that plays it: attach the track to an <audio> element.
-      "pc.addTransceiver('video', { direction: 'recvonly' }); pc.addTransceiver('audio', { direction: 'recvonly' }); " +
-        "pc.ontrack = (e) => { if (e.track.kind === 'audio') { const a = document.createElement('audio'); a.autoplay = true; a.srcObject = new MediaStream([e.track]); document.body.append(a); } };",
-    ),
-  });
-  const page = await browser.newPage(t);
-  await page.goto(site.url('/'));
-  await page.evaluate(`window.play(${JSON.stringify(`${gw.http}/whep/porch`)})`);
+  // The shared page attaches audio to an <audio> element: Chromium decodes audio only for a sink.
+  const page = await openWhepPage(browser, t);
+  await playWhep(page, `${gw.http}/whep/porch`, { audio: true });
   await waitForVideoFrames(page, { minFramesDecoded: 10, timeoutMs: 10_000 });
   await new Promise((r) => setTimeout(r, 3000));
   const audio = (await inboundRtp(page)).find((s) => s.kind === 'audio');
