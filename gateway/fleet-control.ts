@@ -7,8 +7,10 @@ import {
   type EventHub,
   type FixedStream,
   type MemoryStreamRegistry,
+  type MediaStats,
   type SessionInfo,
   type SessionRegistry,
+  type StatsProvider,
   type StreamStatus,
 } from './control/index.ts';
 import type { WhepSession, WhepSessions } from './http/index.ts';
@@ -19,6 +21,12 @@ export interface FleetControl {
   readonly streams: MemoryStreamRegistry;
   readonly sessions: SessionRegistry;
   readonly events: EventHub;
+  /**
+   * NodeService.GetStats's media figures: bytes in since start (RTP from cameras, cumulative over
+   * reconnects; what WHIP publishers sent), bytes out to every viewer since start (those that left
+   * and streams that were removed included), streams and viewers now.
+   */
+  readonly stats: StatsProvider;
   /** Feed for StreamTable's status changes (stream online/offline/retrying events). */
   onStreamStatus(name: string, status: SourceStatus): void;
   /** Feed for WHEP viewers joining and leaving (session events). */
@@ -27,14 +35,20 @@ export interface FleetControl {
 
 const EVENT_OF = { online: 'stream_online', offline: 'stream_offline', retrying: 'stream_retrying' } as const;
 
-function sessionInfo(s: WhepSession): SessionInfo {
+/** RTP bytes and packets sent to one viewer so far. */
+function sentTo(s: WhepSession): { bytes: number; packets: number } {
   let bytes = 0;
   let packets = 0;
-  let lost = 0;
   for (const sender of s.link?.senders.values() ?? []) {
     bytes += sender.stats.bytes;
     packets += sender.stats.packets;
   }
+  return { bytes, packets };
+}
+
+function sessionInfo(s: WhepSession): SessionInfo {
+  const { bytes, packets } = sentTo(s);
+  let lost = 0;
   for (const q of s.link?.quality.values() ?? []) lost += Math.max(0, q.quality.cumulativeLost);
   const rtt = s.link?.quality.get('video')?.quality.rttMs ?? s.link?.quality.get('audio')?.quality.rttMs;
   const remote = s.pc.remoteAddr;
@@ -83,12 +97,46 @@ export async function openFleetControl(opts: {
       spec: { name, sourceUrl: cam.url, rtspTransport: cam.transport, description: '' },
     });
   }
+  /**
+   * Bytes received for a stream: RTP from its camera (ingest-rtsp's counters, cumulative over
+   * reconnects), else what its hub was fed (a WHIP publisher); the built-in demo receives nothing.
+   */
+  const bytesIn = (name: string): number => {
+    const st = table.status(name);
+    if (st === undefined || st.origin === 'builtin') return 0;
+    const cam = table.rtspCounters().find((c) => c.stream === name);
+    if (cam === undefined) return table.hub(name)?.stats.bytes ?? 0;
+    let n = 0;
+    for (const m of cam.counters.media.values()) n += m.bytes;
+    return n;
+  };
+  // Totals "since the gateway started" keep what removed streams received and departed viewers
+  // were sent. A viewer's final count is held until its session leaves the WHEP table (then it moves
+  // into the total), so it is counted once whether or not the table still lists it.
+  let retiredIn = 0;
+  let retiredOut = 0;
+  const departed = new Map<string, number>();
+  const left = new WeakSet<WhepSession>();
+  const settleDeparted = (): WhepSession[] => {
+    const live = opts.whep().list();
+    const ids = new Set(live.map((s) => s.id));
+    for (const [id, bytes] of departed) {
+      if (ids.has(id)) continue;
+      retiredOut += bytes;
+      departed.delete(id);
+    }
+    return live;
+  };
+  const retire = (name: string): void => {
+    retiredIn += bytesIn(name);
+  };
   const status = (name: string): StreamStatus | undefined => {
     const st = table.status(name);
     const info = table.hub(name)?.info;
     if (!st || !info) return undefined;
     return {
       ...UNKNOWN_STATUS,
+      bytesIn: bytesIn(name),
       state: st.state === 'starting' ? 'starting' : st.state,
       reason: st.reason,
       viewers: info.viewers,
@@ -104,9 +152,14 @@ export async function openFleetControl(opts: {
     events,
     listener: {
       added: (e) => table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime'),
-      updated: (e) =>
-        void table.remove(e.name).then(() => table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime')),
-      removed: (e) => void table.remove(e.name),
+      updated: (e) => {
+        retire(e.name);
+        void table.remove(e.name).then(() => table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime'));
+      },
+      removed: (e) => {
+        retire(e.name);
+        void table.remove(e.name);
+      },
     },
   });
   // Streams added at runtime before a restart come back with it.
@@ -114,9 +167,23 @@ export async function openFleetControl(opts: {
     if (e.origin === 'runtime' && !table.has(e.name))
       table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime');
   }
+  const stats = async (): Promise<MediaStats> => {
+    const all = await streams.list();
+    const live = settleDeparted();
+    let out = retiredOut;
+    for (const s of live) out += departed.get(s.id) ?? sentTo(s).bytes;
+    return {
+      streams: all.length,
+      streamsOnline: all.filter((e) => e.status.state === 'online').length,
+      viewers: live.filter((s) => !departed.has(s.id)).length,
+      bytesIn: all.reduce((n, e) => n + e.status.bytesIn, retiredIn),
+      bytesOut: out,
+    };
+  };
   return {
     streams,
     events,
+    stats,
     sessions: {
       list: () => opts.whep().list().map(sessionInfo),
       close: (id) => {
@@ -128,6 +195,13 @@ export async function openFleetControl(opts: {
       events.publish({ kind: EVENT_OF[st.state], streamName: name, reason: st.reason });
     },
     onViewer(event, s) {
+      // A session may report leaving more than once (failed, then closed): count and tell it once.
+      if (event === 'left') {
+        if (left.has(s)) return;
+        left.add(s);
+        departed.set(s.id, sentTo(s).bytes);
+        settleDeparted();
+      }
       events.publish({
         kind: event === 'joined' ? 'session_opened' : 'session_closed',
         streamName: s.stream,

@@ -150,6 +150,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       prober: rtspSourceProber(),
       sessions: fleet.sessions,
       events: fleet.events,
+      stats: fleet.stats,
       // Every RPC as a rpc.server.call.duration point and a SERVER span (OTel RPC conventions).
       observeCalls: rpcTelemetry({ meter: telemetry.meter }),
     });
