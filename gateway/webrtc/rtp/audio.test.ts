@@ -74,7 +74,8 @@ t.test('Annex-B split/join round trip; 3- and 4-byte start codes, trailing zeros
     [
       [0x67, 1],
       [0x68, 2],
-      [0x65, 3, 0],
+      // A NAL unit never ends in 0x00 (rbsp_trailing_bits): zeros at the end are trailing_zero_8bits.
+      [0x65, 3],
     ],
   );
   t.same(splitAnnexB(new Uint8Array(0)), []);

@@ -45,7 +45,7 @@ export type {
   DepacketizerStats,
   RtpLossEvent,
 } from './access-unit-assembler.ts';
-export { splitAnnexB, joinAnnexB } from './annex-b.ts';
+export { splitAnnexB, joinAnnexB, findStartCode, trimZeros } from './annex-b.ts';
 export {
   AudioPacketizer,
   AudioDepacketizer,
