@@ -231,3 +231,61 @@ t.test('edge-gateway <command> dispatches to the CLI (child process through gate
   t.equal(code, 0, err);
   t.match(out, /^NAME.*\nyard\s+runtime\s+unspecified\s+0\s+rtsp:\/\/10\.0\.0\.9\/live\n$/);
 });
+
+t.test('--json for scripts: sessions list, and events one object per line', async (t) => {
+  const f = await startControlFixture(t);
+  f.sessions.upsert({
+    id: 'v9',
+    streamName: 'yard',
+    remoteAddress: '127.0.0.1:6000',
+    state: 'connected',
+    bytesSent: 4096,
+    packetsSent: 4,
+    packetsLost: 0,
+    rttSeconds: undefined,
+    startedAt: new Date(),
+    protocol: 'whep',
+  });
+  const a = ['--addr', f.server.address, '--json'];
+  const l = await cli(['sessions', 'list', ...a]);
+  t.equal(l.code, 0, l.err);
+  t.match(JSON.parse(l.out), {
+    sessions: [{ id: 'v9', streamName: 'yard', remoteAddress: '127.0.0.1:6000', bytesSent: '4096' }],
+  });
+  t.same(JSON.parse((await cli(['sessions', 'close', 'v9', ...a])).out), { closed: 'v9' });
+
+  const abort = new AbortController();
+  const c = capture({}, abort.signal);
+  const done = runCli(['events', ...a], c.io);
+  for (let i = 0; i < 200 && f.events.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  f.events.publish({ kind: 'stream_retrying', streamName: 'yard', reason: '401 from camera' });
+  f.events.publish({ kind: 'stream_online', streamName: 'yard' });
+  for (let i = 0; i < 200 && c.out.split('\n').length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  abort.abort();
+  t.equal(await done, 0, c.err);
+  const lines = c.out.trimEnd().split('\n');
+  t.equal(lines.length, 2, 'one JSON object per line');
+  t.match(
+    lines.map((l) => JSON.parse(l) as unknown),
+    [
+      { event: { kind: 'EVENT_KIND_STREAM_RETRYING', streamName: 'yard', reason: '401 from camera' } },
+      { event: { kind: 'EVENT_KIND_STREAM_ONLINE', streamName: 'yard' } },
+    ],
+  );
+});
+
+t.test('--tls --ca with --token: server TLS without client certificates, token checked', async (t) => {
+  const pki = createTestPki();
+  t.teardown(() => pki.close());
+  const f = await startControlFixture(t, {
+    auth: { token: 'tls-token', tls: { cert: pki.server.cert, key: pki.server.key } },
+  });
+  const base = ['streams', 'list', '--addr', f.server.address, '--tls', '--ca', pki.ca.certFile];
+  const ok = await cli([...base, '--token', 'tls-token']);
+  t.equal(ok.code, 0, ok.err);
+  t.match(await cli([...base, '--token', 'wrong']), { code: 1, err: /UNAUTHENTICATED/ });
+  t.match(await cli(['streams', 'list', '--addr', f.server.address, '--token', 'tls-token']), {
+    code: 1,
+    err: /UNAVAILABLE/,
+  });
+});
