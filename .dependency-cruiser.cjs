@@ -59,6 +59,14 @@ module.exports = {
       to: { path: W, pathNot: [mod('rtp'), mod('rtcp'), mod('transport')] },
     },
     {
+      name: 'iot-edge-uses-config-and-control-only',
+      comment:
+        'gateway/iot-edge applies the module twin through the control plane registry and the config schema; it never imports webrtc, media, http, ingest-rtsp, bus, plugin-host or telemetry',
+      severity: 'error',
+      from: { path: '^gateway/iot-edge/' },
+      to: { path: '^gateway/(webrtc|media|http|ingest-rtsp|bus|plugin-host|telemetry)/' },
+    },
+    {
       name: 'public-api-through-index',
       comment:
         "Each module exports its public API from its index.ts; no import reaches into another module's files",
