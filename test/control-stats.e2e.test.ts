@@ -5,7 +5,7 @@ import { startGatewayProcess } from './harness/gateway-process.ts';
 import { postSdp } from './harness/whep-page.ts';
 import { startRtspCamera } from './harness/rtsp-camera.ts';
 import { svc } from './harness/control-fixture.ts';
-import { unary } from './harness/grpc-client.ts';
+import { serverStream, unary } from './harness/grpc-client.ts';
 
 /*
  * Issue 6: NodeService.GetStats reports real figures: bytes in from the camera (RTP received by the
@@ -62,6 +62,18 @@ t.test('GetStats: bytes in from the camera, bytes out to a playing viewer, CPU a
   });
   t.ok(Number(yard.stream.bytesIn) >= in2, 'GetStream reports the same counter');
 
+  // Session events of the real viewer, as a fleet manager watching the node sees them.
+  const kinds: string[] = [];
+  const watch = serverStream(client, svc.events, 'WatchEvents', {
+    kinds: ['EVENT_KIND_SESSION_OPENED', 'EVENT_KIND_SESSION_CLOSED'],
+  });
+  watch.on('data', (m: { event?: { kind: string; streamName: string } }) => {
+    if (m.event) kinds.push(`${m.event.kind}:${m.event.streamName}`);
+  });
+  watch.on('error', () => {});
+  t.teardown(() => watch.cancel());
+  await new Promise((r) => watch.once('metadata', r));
+
   // A viewer: libdatachannel over WHEP.
   // libdatachannel, closed by the test before it DELETEs its session: libdatachannel's cleanup()
   // leaves threads behind (or deadlocks) after a remote close, and the harness's ndcPeer expects
@@ -103,13 +115,23 @@ t.test('GetStats: bytes in from the camera, bytes out to a playing viewer, CPU a
   t.ok(out1 > 0, `bytes out ${out1}`);
   // What the viewer decrypted is what we sent, plus the SRTP auth tags (10 bytes a packet).
   t.ok(out1 >= received * 0.8, `bytes out (${out1}) cover what the viewer received (${received})`);
-  const sessions = await unary<{ sessions: { id: string; bytesSent: string }[] }>(
-    client,
-    svc.sessions,
-    'ListSessions',
-    {},
-  );
+  const sessions = await unary<{
+    sessions: {
+      id: string;
+      streamName: string;
+      remoteAddress: string;
+      state: string;
+      bytesSent: string;
+      protocol: string;
+    }[];
+  }>(client, svc.sessions, 'ListSessions', {});
   t.equal(sessions.sessions.length, 1);
+  t.match(sessions.sessions[0], {
+    streamName: 'yard',
+    remoteAddress: /^127\.0\.0\.1:\d+$/,
+    state: 'SESSION_STATE_CONNECTED',
+    protocol: 'whep',
+  });
   t.ok(Number(sessions.sessions[0]?.bytesSent) > 0, 'ListSessions counts the same bytes');
 
   // The viewer leaves as a WHEP client does: closes its peer connection, DELETEs its session.
@@ -127,6 +149,14 @@ t.test('GetStats: bytes in from the camera, bytes out to a playing viewer, CPU a
   t.ok(
     Number(after.bytesOut) < lastSent + 40_000,
     `counted once, not again when the session reports closing twice (${lastSent} listed before it left)`,
+  );
+
+  t.ok(await until(() => kinds.length >= 2, 3000), 'session events arrived');
+  await new Promise((r) => setTimeout(r, 300));
+  t.same(
+    kinds,
+    ['EVENT_KIND_SESSION_OPENED:yard', 'EVENT_KIND_SESSION_CLOSED:yard'],
+    'opened, then closed exactly once',
   );
 
   // The stream is removed: bytes in since start stay too.
