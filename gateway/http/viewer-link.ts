@@ -1,7 +1,12 @@
 import type { Clock } from '../webrtc/transport/index.ts';
 import { RtpSender, type PeerConnection } from '../webrtc/peer/index.ts';
 import { serializeRtcp, SDES_CNAME, type RtcpPacket, type ReportBlock } from '../webrtc/rtcp/index.ts';
-import { ReceiverStats, SenderReporter } from '../webrtc/interceptor/index.ts';
+import {
+  KeyframeRequestFilter,
+  NackResponder,
+  ReceiverStats,
+  SenderReporter,
+} from '../webrtc/interceptor/index.ts';
 import type { HubViewer, MediaPacket, StreamHub } from '../media/index.ts';
 
 type Kind = 'video' | 'audio';
@@ -22,6 +27,10 @@ export interface ViewerLink {
   readonly quality: ReadonlyMap<Kind, ReceiverStats>;
   /** Packets resent from the hub's history in answer to the viewer's NACKs, per track (getStats). */
   readonly retransmitted: Readonly<Record<Kind, number>>;
+  /** What the viewer's NACKs asked and what was resent or suppressed, per track. */
+  readonly nacks: ReadonlyMap<Kind, NackResponder>;
+  /** The viewer's PLI/FIR and which were answered. */
+  readonly keyframeRequests: KeyframeRequestFilter;
   close(): void;
 }
 
@@ -47,7 +56,10 @@ export function linkViewer(
   const quality = new Map<Kind, ReceiverStats>();
   const bySsrc = new Map<number, Kind>();
   const retransmitted: Record<Kind, number> = { video: 0, audio: 0 };
+  const nacks = new Map<Kind, NackResponder>();
+  const keyframeRequests = new KeyframeRequestFilter({ clock: o.clock });
   for (const t of tracks.values()) {
+    nacks.set(t.kind, new NackResponder({ clock: o.clock }));
     senders.set(t.kind, new RtpSender({ ssrc: t.ssrc, payloadType: t.payloadType, srtp: srtp.tx, conn }));
     reporters.set(t.kind, new SenderReporter({ ssrc: t.ssrc, clockRate: t.clockRate, clock: o.clock }));
     quality.set(t.kind, new ReceiverStats(t.clockRate));
@@ -74,13 +86,22 @@ export function linkViewer(
       if (p.type === 'nack') {
         const kind = bySsrc.get(p.mediaSsrc);
         const sender = kind && senders.get(kind);
-        if (kind && sender)
-          retransmitted[kind] += viewer.nack(
-            kind,
-            p.lost.map((s) => sender.streamSeq(s)),
-          );
-      } else if (p.type === 'pli' || p.type === 'fir') viewer.requestKeyframe();
-      else if (p.type === 'rr' || p.type === 'sr') p.reports.forEach(onBlock);
+        const responder = kind && nacks.get(kind);
+        if (kind && sender && responder) {
+          const seqs = responder.filter(p.lost);
+          if (seqs.length > 0)
+            retransmitted[kind] += viewer.nack(
+              kind,
+              seqs.map((s) => sender.streamSeq(s)),
+            );
+        }
+      } else if (p.type === 'pli') {
+        if (bySsrc.get(p.mediaSsrc) === 'video' && keyframeRequests.pli()) viewer.requestKeyframe();
+      } else if (p.type === 'fir') {
+        // RFC 5104 §4.3.1: the FCI names the media sender; its sequence number tells a repeat.
+        const mine = p.entries.find((e) => bySsrc.get(e.ssrc) === 'video');
+        if (mine && keyframeRequests.fir(mine.seqNr)) viewer.requestKeyframe();
+      } else if (p.type === 'rr' || p.type === 'sr') p.reports.forEach(onBlock);
     }
   });
   let timer: { cancel(): void } | undefined;
@@ -110,6 +131,8 @@ export function linkViewer(
     senders,
     quality,
     retransmitted,
+    nacks,
+    keyframeRequests,
     close() {
       timer?.cancel();
       offRtcp();
