@@ -3,6 +3,7 @@ import { openRuntimeState, type Config } from './config/index.ts';
 import {
   createEventHub,
   openMemoryStreamRegistry,
+  NotFoundError,
   UNKNOWN_STATUS,
   type EventHub,
   type FixedStream,
@@ -117,6 +118,8 @@ export async function openFleetControl(opts: {
   let retiredOut = 0;
   const departed = new Map<string, number>();
   const left = new WeakSet<WhepSession>();
+  // CloseSession's reason, held until the session reports leaving (its session_closed event says it).
+  const closeReasons = new Map<string, string>();
   const settleDeparted = (): WhepSession[] => {
     const live = opts.whep().list();
     const ids = new Set(live.map((s) => s.id));
@@ -186,7 +189,14 @@ export async function openFleetControl(opts: {
     stats,
     sessions: {
       list: () => opts.whep().list().map(sessionInfo),
-      close: (id) => {
+      close: (id, reason) => {
+        const session = opts
+          .whep()
+          .list()
+          .find((x) => x.id === id);
+        if (session === undefined) throw new NotFoundError('session', id);
+        // Set first: the session may report leaving while close() runs.
+        if (session.link !== undefined && !left.has(session)) closeReasons.set(id, reason);
         opts.whep().close(id);
       },
     },
@@ -202,10 +212,13 @@ export async function openFleetControl(opts: {
         departed.set(s.id, sentTo(s).bytes);
         settleDeparted();
       }
+      const reason = event === 'left' ? closeReasons.get(s.id) : undefined;
+      closeReasons.delete(s.id);
       events.publish({
         kind: event === 'joined' ? 'session_opened' : 'session_closed',
         streamName: s.stream,
         sessionId: s.id,
+        ...(reason === undefined ? {} : { reason }),
       });
     },
   };

@@ -4,11 +4,10 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { runProbeCli } from '../gateway/ingest-rtsp/index.ts';
 import { rtspSourceProber } from '../gateway/rtsp-prober.ts';
-import { failure, startControlFixture, svc } from './harness/control-fixture.ts';
+import { cliAt, failure, startControlFixture, svc } from './harness/control-fixture.ts';
 import { unary } from './harness/grpc-client.ts';
 import { startRtspCamera } from './harness/rtsp-camera.ts';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
-import { runCli } from '../gateway/control/index.ts';
 
 /*
  * Issue 6: StreamService.ProbeSource over the real RTSP client against the real GStreamer camera
@@ -221,16 +220,7 @@ t.test(
 t.test('edge-gateway streams probe: the CLI over gRPC to a running gateway', async (t) => {
   const cam = await startRtspCamera(t, { user: 'admin', password: PASSWORD, auth: 'digest' });
   const gw = await startGatewayInProcess(t, { EDGEGW_DEMO: '0' });
-  const cli = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await runCli([...argv, '--addr', gw.addresses.grpc], {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      env: {},
-    });
-    return { code, out, err };
-  };
+  const cli = (...argv: string[]) => cliAt(gw.addresses.grpc, ...argv);
   const ok = await cli('streams', 'probe', cam.mountUrl('/cam', { credentials: true }), '--seconds', '1');
   t.equal(ok.code, 0, ok.err);
   t.match(

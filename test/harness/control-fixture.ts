@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { openRuntimeState } from '../../gateway/config/index.ts';
 import {
+  runCli,
   createEventHub,
   createSessionTable,
   loadControlProtos,
@@ -137,4 +138,19 @@ export async function failure(
     return { code: e.code, details: e.details, md: e.metadata.getMap() };
   }
   throw new Error('the call succeeded');
+}
+
+/** `edge-gateway <argv> --addr <addr>` in this process: exit code and what it printed. */
+export async function cliAt(
+  addr: string,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli([...argv, '--addr', addr], {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {},
+  });
+  return { code, out, err };
 }
