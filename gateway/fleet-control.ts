@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { openRuntimeState, type Config } from './config/index.ts';
+import { openRuntimeState, type Config, type RtspTransport } from './config/index.ts';
 import {
   createEventHub,
   openMemoryStreamRegistry,
@@ -28,6 +28,11 @@ export interface FleetControl {
    * and streams that were removed included), streams and viewers now.
    */
   readonly stats: StatsProvider;
+  /**
+   * On-demand flags of runtime streams by name (StreamSpec has none; the IoT Edge module twin sets
+   * them before it adds or updates a stream). Absent: always on.
+   */
+  readonly runtimeOnDemand: Map<string, boolean>;
   /** Feed for StreamTable's status changes (stream online/offline/retrying events). */
   onStreamStatus(name: string, status: SourceStatus): void;
   /** Feed for WHEP viewers joining and leaving (session events). */
@@ -148,16 +153,21 @@ export async function openFleetControl(opts: {
       height: info.video?.height ?? 0,
     };
   };
+  const runtimeOnDemand = new Map<string, boolean>();
+  const addRuntime = (e: { name: string; sourceUrl: string; rtspTransport: RtspTransport }): void =>
+    table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime', {
+      onDemand: runtimeOnDemand.get(e.name) ?? false,
+    });
   const streams = await openMemoryStreamRegistry({
     store: openRuntimeState(config.dataDir, logger),
     fixed,
     status,
     events,
     listener: {
-      added: (e) => table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime'),
+      added: addRuntime,
       updated: (e) => {
         retire(e.name);
-        void table.remove(e.name).then(() => table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime'));
+        void table.remove(e.name).then(() => addRuntime(e));
       },
       removed: (e) => {
         retire(e.name);
@@ -167,8 +177,7 @@ export async function openFleetControl(opts: {
   });
   // Streams added at runtime before a restart come back with it.
   for (const e of await streams.list()) {
-    if (e.origin === 'runtime' && !table.has(e.name))
-      table.addRtsp(e.name, e.sourceUrl, e.rtspTransport, 'runtime');
+    if (e.origin === 'runtime' && !table.has(e.name)) addRuntime(e);
   }
   const stats = async (): Promise<MediaStats> => {
     const all = await streams.list();
@@ -187,6 +196,7 @@ export async function openFleetControl(opts: {
     streams,
     events,
     stats,
+    runtimeOnDemand,
     sessions: {
       list: () => opts.whep().list().map(sessionInfo),
       close: (id, reason) => {

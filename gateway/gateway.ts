@@ -18,6 +18,7 @@ import { generateCertificate } from './webrtc/dtls/index.ts';
 import { StreamTable } from './stream-table.ts';
 import { openFleetControl, type FleetControl } from './fleet-control.ts';
 import { rtspSourceProber } from './rtsp-prober.ts';
+import { readEdgeEnv, startModuleTwin, type EdgeModuleEnv } from './iot-edge/index.ts';
 import { VERSION } from './version.ts';
 
 /** A running gateway: its bound addresses and how to stop it. */
@@ -134,6 +135,23 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       },
     });
     closers.push(() => whip.closeAll());
+    // As an Azure IoT Edge module (IOTEDGE_* set by edgeAgent), the module twin's desired `streams`
+    // add, update and remove runtime streams through the same registry as gRPC.
+    let edge: EdgeModuleEnv | undefined;
+    try {
+      edge = readEdgeEnv(opts.env ?? process.env);
+    } catch (err) {
+      logger.error({ err }, 'IoT Edge module twin off: incomplete IOTEDGE_* environment');
+    }
+    if (edge) {
+      const twin = startModuleTwin({
+        env: edge,
+        registry: fleet.streams,
+        onDemand: fleet.runtimeOnDemand,
+        logger,
+      });
+      closers.push(() => twin.close());
+    }
 
     const addresses = { http: '', grpc: '', webrtc: webrtcAddr };
     const control = await startControlServer({

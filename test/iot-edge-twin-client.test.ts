@@ -1,0 +1,155 @@
+/**
+ * The module twin against real parts: the workload API stub on a unix socket signs with a test
+ * key; a TLS listener reads the CONNECT (clientId, username, SAS password checked against the key);
+ * mosquitto (TLS, certificate from the edge CA the trust bundle hands out) stands in for edgeHub,
+ * and the test answers twin requests on it as edgeHub does.
+ */
+import t from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openRuntimeState } from '../gateway/config/index.ts';
+import { openMemoryStreamRegistry, type MemoryStreamRegistry } from '../gateway/control/index.ts';
+import {
+  IOTHUB_MQTT_API_VERSION,
+  moduleResourceUri,
+  parseSasToken,
+  readEdgeEnv,
+  startModuleTwin,
+  stringToSign,
+  type EdgeModuleEnv,
+} from '../gateway/iot-edge/index.ts';
+import { startMosquitto } from './harness/mosquitto.ts';
+import { createTestPki } from './harness/pki.ts';
+import type { Teardown } from './harness/process.ts';
+import { FakeEdgeHub, hmacOf, startConnectRecorder, startWorkloadStub } from './iot-edge-stubs.ts';
+
+const pki = createTestPki();
+t.teardown(() => pki.close());
+
+const HUB = 'hub1.azure-devices.net';
+
+function edgeEnv(workloadUri: string, port: number): EdgeModuleEnv {
+  const env = readEdgeEnv({
+    IOTEDGE_WORKLOADURI: workloadUri,
+    IOTEDGE_DEVICEID: 'dev-1',
+    IOTEDGE_MODULEID: 'edgegateway',
+    IOTEDGE_MODULEGENERATIONID: '638000000000000000',
+    IOTEDGE_IOTHUBHOSTNAME: HUB,
+    IOTEDGE_GATEWAYHOSTNAME: 'localhost',
+    IOTEDGE_APIVERSION: '2019-01-30',
+    IOTEDGE_AUTHSCHEME: 'sasToken',
+    EDGEGW_IOTEDGE_MQTT_PORT: String(port),
+  });
+  if (!env) throw new Error('no env');
+  return env;
+}
+
+async function registry(t: Teardown): Promise<MemoryStreamRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'edgegw-twin-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return openMemoryStreamRegistry({ store: openRuntimeState(dir, pino({ level: 'silent' })) });
+}
+
+async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+t.test('readEdgeEnv: off outside IoT Edge, loud when incomplete or not sasToken', async (t) => {
+  t.equal(readEdgeEnv({}), undefined);
+  t.throws(() => readEdgeEnv({ IOTEDGE_MODULEID: 'm' }), {
+    code: 'IOTEDGE_ENV_INCOMPLETE',
+    message: /IOTEDGE_WORKLOADURI/,
+  });
+  const full = {
+    IOTEDGE_WORKLOADURI: 'unix:///var/run/iotedge/workload.sock',
+    IOTEDGE_DEVICEID: 'd',
+    IOTEDGE_MODULEID: 'm',
+    IOTEDGE_MODULEGENERATIONID: 'g',
+    IOTEDGE_IOTHUBHOSTNAME: 'h',
+    IOTEDGE_APIVERSION: 'v',
+  };
+  t.match(readEdgeEnv(full), { mqttPort: 8883, gatewayHostname: undefined });
+  t.throws(() => readEdgeEnv({ ...full, IOTEDGE_AUTHSCHEME: 'x509' }), { code: 'IOTEDGE_AUTH_SCHEME' });
+});
+
+t.test(
+  'CONNECT: clientId device/module, IoT Hub username, a SAS token the workload API signed',
+  async (t) => {
+    const workload = await startWorkloadStub(t, pki.ca.cert);
+    const recorder = await startConnectRecorder(t, pki.server);
+    const twin = startModuleTwin({
+      env: edgeEnv(workload.uri, recorder.port),
+      registry: await registry(t),
+      onDemand: new Map(),
+      logger: pino({ level: 'silent' }),
+      retryMs: 200,
+    });
+    t.teardown(() => twin.close());
+    await until(() => recorder.connects.length > 0, 'a CONNECT');
+    const c = recorder.connects[0];
+    t.equal(workload.trustBundleRequests, 1, 'edge CA from the trust bundle (the TLS handshake needed it)');
+    t.equal(c?.protocolLevel, 4, 'MQTT 3.1.1');
+    t.equal(c?.clientId, 'dev-1/edgegateway');
+    t.equal(c?.username, `${HUB}/dev-1/edgegateway/?api-version=${IOTHUB_MQTT_API_VERSION}`);
+    const token = parseSasToken(c?.password ?? '');
+    t.ok(token, 'the password is a SAS token');
+    if (!token) return;
+    const resource = moduleResourceUri(HUB, 'dev-1', 'edgegateway');
+    t.equal(token.sr, resource);
+    t.equal(token.sig, hmacOf(stringToSign(resource, token.se)), 'signed with the module key');
+    t.ok(
+      token.se > Date.now() / 1000 + 3000 && token.se < Date.now() / 1000 + 3700,
+      'expires in about an hour',
+    );
+    t.same(
+      workload.signs.map((s) => [s.moduleId, s.generationId, s.apiVersion, s.data]),
+      [['edgegateway', '638000000000000000', '2019-01-30', `${encodeURIComponent(resource)}\n${token.se}`]],
+    );
+    t.match(
+      c?.password,
+      /^SharedAccessSignature sr=hub1\.azure-devices\.net%2Fdevices%2Fdev-1%2Fmodules%2Fedgegateway&sig=.+&se=\d+$/,
+    );
+  },
+);
+
+t.test(
+  'the token is renewed before it expires: a new signature, a new connection, the twin again',
+  async (t) => {
+    const workload = await startWorkloadStub(t, pki.ca.cert);
+    const broker = await startMosquitto(t, {
+      tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.ca.certFile },
+    });
+    const hub = await FakeEdgeHub.start(t, broker.url);
+    const twin = startModuleTwin({
+      env: edgeEnv(workload.uri, broker.tlsPort ?? 0),
+      registry: await registry(t),
+      onDemand: new Map(),
+      logger: pino({ level: 'silent' }),
+      tokenTtlSeconds: 6,
+      renewMarginSeconds: 3,
+    });
+    t.teardown(() => twin.close());
+    await hub.until(
+      () => hub.gets.length >= 1 && hub.reportedPatches.length >= 1,
+      'the first twin GET and report',
+    );
+    const first = workload.signs[0];
+    await hub.until(() => hub.gets.length >= 2, 'a twin GET after the renewal', 15_000);
+    const modules = broker.connections().filter((c) => c.clientId === 'dev-1/edgegateway');
+    t.ok(modules.length >= 2, `reconnected (${modules.length} connections)`);
+    t.equal(modules[0]?.username, `${HUB}/dev-1/edgegateway/?api-version=${IOTHUB_MQTT_API_VERSION}`);
+    t.ok(workload.signs.length >= 2, 'signed again');
+    const se = (s: { data: string } | undefined): number => Number(s?.data.split('\n')[1]);
+    t.ok(se(workload.signs[1]) > se(first), 'a later expiry');
+    t.equal(twin.desiredVersion, 1);
+    t.comment(
+      `signs at ${workload.signs.map((s) => s.data.split('\n')[1]).join(',')}, connections ${modules.length}, gets ${hub.gets.length}`,
+    );
+  },
+);
