@@ -85,6 +85,8 @@ function splitPeer(peer: string): { address: string; port: number } | undefined 
  *   `network.peer.address`/`port`, started when the call arrived and ended with its status (a
  *   server stream such as WatchEvents when the stream ends), status ERROR for server errors, and
  *   the client's `traceparent` as its parent.
+ * - `rpc.method` stays bounded: grpc-js answers a method the server does not serve UNIMPLEMENTED
+ *   before any interceptor runs, so such calls are not recorded (no `_OTHER` needed).
  * - with `semconv: 'dup'` also the older `rpc.server.duration` (ms) histogram and `rpc.system`,
  *   `rpc.service`, `rpc.grpc.status_code` attributes.
  *
