@@ -9,6 +9,9 @@ import { TransportAbortedError, TransportBindError, TransportSocketError } from 
 import { closeOnAbort } from './abort.ts';
 import { UdpLanes, type UdpLaneOptions, type UdpLaneStats } from './udp-lanes.ts';
 
+/** Distinct datagram lengths whose scratch views are kept (a video stream uses a few dozen). */
+const MAX_VIEWS = 256;
+
 /** Largest UDP payload: 65535 − 8 (UDP header) − 20 (IPv4 header); IPv6 has no header in the length. */
 export const UDP4_MAX_DATAGRAM = 65507;
 export const UDP6_MAX_DATAGRAM = 65527;
@@ -25,8 +28,6 @@ export interface UdpNetOptions {
   recvBufferSize?: number;
   /** SO_SNDBUF in bytes. Default: the OS's. */
   sendBufferSize?: number;
-  /** Size of each conn's send copy ring (see {@link UdpConn}). Default 1 MiB. */
-  sendRingBytes?: number;
   /** Closes every conn of this net (with a TransportAbortedError) when it fires; later binds reject. */
   signal?: AbortSignal;
   /**
@@ -41,8 +42,8 @@ export interface UdpNetOptions {
 export interface UdpConnStats extends ConnStats {
   /** Sends the OS refused (EHOSTUNREACH, ENETUNREACH, EPERM…): dropped, as UDP drops. */
   sendErrors: number;
-  /** Sends copied into a fresh buffer because the ring was busy with queued sends (backpressure). */
-  ringBypass: number;
+  /** Sends copied into a fresh buffer because a queued send still held the scratch (backpressure). */
+  scratchBypass: number;
   /** Connected send lanes, when enabled ({@link UdpNetOptions.lanes}). */
   lanes?: UdpLaneStats;
 }
@@ -66,36 +67,36 @@ function literalLookup(
  * Buffers (fresh per datagram, so the handler owns them); `from` is dgram's rinfo object (an Addr).
  *
  * Sending is fire-and-forget and the caller may reuse its buffer as soon as send() returns: the
- * bytes are copied into a per-conn ring buffer and that region is sent. Why copy at all: libuv first
+ * bytes are copied into a per-conn scratch buffer and that is sent. Why copy at all: libuv first
  * tries a synchronous sendto, but when the kernel queue is full it queues the request and keeps a
  * reference to the bytes until it completes; the DTLS/SRTP layers above write each packet into a
- * reused scratch buffer, so sending their buffer by reference would corrupt queued packets. Copying
- * ~1200 bytes into the ring costs far less than the send itself and allocates nothing. The ring is
- * used only while no socket of this conn (the shared one or a lane) holds a queued send, since a
- * queued send still points into it; under backpressure each datagram gets a fresh copy instead
- * (counted in `stats.ringBypass`).
+ * reused scratch buffer, so sending their buffer by reference would corrupt queued packets. The
+ * conn's scratch is used only while none of its sockets (shared or lane) holds a queued send, so a
+ * datagram always starts at its offset 0, and the exact-length view of it is kept per length: a
+ * send then passes a whole Buffer (no slice made per datagram) and allocates nothing in the common
+ * case. Under backpressure each datagram gets a fresh copy instead (`stats.scratchBypass`).
  *
  * A socket error closes the conn with a {@link TransportSocketError} whose `cause` is the OS error.
  */
 export class UdpConn extends BaseConn {
   declare readonly stats: UdpConnStats;
-  private readonly ring: Buffer;
-  private ringPos = 0;
-  /** Sockets (shared or lane) whose last send was queued: the ring is off while any still holds one. */
+  private readonly scratch: Buffer;
+  /** Views scratch[0, n) by length n (bounded: cleared past {@link MAX_VIEWS} lengths). */
+  private readonly views = new Map<number, Buffer>();
+  /** Sockets (shared or lane) whose last send was queued: the scratch is off while any still holds one. */
   private readonly queued = new Set<Socket>();
   private readonly lanes: UdpLanes | undefined;
 
   constructor(
     private readonly socket: Socket,
     localAddr: Addr,
-    ringBytes: number,
     lanes?: UdpLaneOptions,
   ) {
     const max = localAddr.family === 'IPv6' ? UDP6_MAX_DATAGRAM : UDP4_MAX_DATAGRAM;
     super({ localAddr, maxDatagram: max, what: 'udp conn' });
     this.stats.sendErrors = 0;
-    this.stats.ringBypass = 0;
-    this.ring = Buffer.allocUnsafeSlow(Math.max(ringBytes, 2 * max));
+    this.stats.scratchBypass = 0;
+    this.scratch = Buffer.allocUnsafeSlow(max);
     if (lanes !== undefined) {
       this.lanes = new UdpLanes(localAddr, this.onMessage, lanes);
       this.stats.lanes = this.lanes.stats;
@@ -109,29 +110,36 @@ export class UdpConn extends BaseConn {
     const n = data.byteLength;
     const lane = this.lanes?.laneFor(to);
     let buf: Buffer;
-    let off = 0;
     if (this.queued.size === 0 || this.drained()) {
-      if (this.ringPos + n > this.ring.length) this.ringPos = 0;
-      off = this.ringPos;
-      this.ring.set(data, off);
-      this.ringPos = off + n;
-      buf = this.ring;
+      buf = this.viewOf(n);
+      buf.set(data);
     } else {
-      this.stats.ringBypass++;
+      this.stats.scratchBypass++;
       buf = Buffer.from(data);
     }
     if (lane !== undefined) {
       // No completion callback: each costs a nextTick per datagram (~5 % of the relay's CPU), and a
       // connected socket reports a gone peer (ICMP) as a socket error anyway, which fails the lane.
-      lane.send(buf, off, n);
+      lane.send(buf);
       if (lane.getSendQueueCount() !== 0) this.queued.add(lane);
     } else {
-      this.socket.send(buf, off, n, to.port, to.address, this.onSent);
+      this.socket.send(buf, to.port, to.address, this.onSent);
       if (this.socket.getSendQueueCount() !== 0) this.queued.add(this.socket);
     }
   }
 
-  /** Forgets sockets whose queued sends completed; true when none is left holding the ring. */
+  /** scratch[0, n) as a Buffer of its own, made once per distinct length. */
+  private viewOf(n: number): Buffer {
+    let v = this.views.get(n);
+    if (v === undefined) {
+      if (this.views.size >= MAX_VIEWS) this.views.clear();
+      v = this.scratch.subarray(0, n);
+      this.views.set(n, v);
+    }
+    return v;
+  }
+
+  /** Forgets sockets whose queued sends completed; true when none is left holding the scratch. */
   private drained(): boolean {
     for (const s of this.queued) {
       let count = 0;
@@ -191,7 +199,6 @@ export interface UdpNet extends Net {
  */
 export function createUdpNet(opts: UdpNetOptions = {}): UdpNet {
   const unref = opts.unref ?? true;
-  const ringBytes = opts.sendRingBytes ?? 1 << 20;
   const laneOpts: UdpLaneOptions | undefined =
     opts.lanes === undefined || opts.lanes === false || process.platform !== 'linux'
       ? undefined
@@ -244,7 +251,7 @@ export function createUdpNet(opts: UdpNetOptions = {}): UdpNet {
         }
         if (unref) socket.unref();
         const a = socket.address();
-        const conn = new UdpConn(socket, addr(a.address, a.port), ringBytes, laneOpts);
+        const conn = new UdpConn(socket, addr(a.address, a.port), laneOpts);
         conn.onClose(closeOnAbort(opts.signal, 'udp net', (err) => conn.close(err)));
         return conn;
       };
