@@ -63,3 +63,12 @@ t.test('PLI/FIR filter: FIR repeats ignored (RFC 5104 §4.3.1.2), storms throttl
   t.equal(kf.fir(0x109), false, '8-bit numbers');
   t.same(kf.stats, { pli: 2, fir: 6, answered: 4, firRepeats: 2, throttled: 2 });
 });
+
+t.test('NACK responder: numbers 256 apart share a slot and never suppress each other', async (t) => {
+  const clock = new ManualClock();
+  const nr = new NackResponder({ clock });
+  t.same(nr.filter([5]), [5]);
+  t.same(nr.filter([5 + 256]), [261], 'another number in the same slot is resent');
+  t.same(nr.filter([5]), [5], 'the slot now holds 261: 5 is not mistaken for a repeat');
+  t.same(nr.filter([5]), [], 'but its own repeat is');
+});

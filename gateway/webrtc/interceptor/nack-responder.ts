@@ -1,5 +1,7 @@
 import type { Clock } from '../transport/index.ts';
 
+const SLOTS = 256;
+
 /** Counters of a {@link NackResponder}. */
 export interface NackResponderStats {
   /** Sequence numbers the receiver asked for (generic NACK, RFC 4585 §6.2.1). */
@@ -39,8 +41,13 @@ export class NackResponder {
   private readonly clock: Clock;
   private readonly minInterval: number;
   private readonly maxPerNack: number;
-  /** Last resend time per 16-bit sequence number (NaN: never). */
-  private readonly lastSent = new Float64Array(65536).fill(Number.NaN);
+  /*
+   * Last resend time of recent sequence numbers, in a small table indexed by the low bits (a
+   * receiver only asks for packets of the last few hundred milliseconds; a slot taken by another
+   * number just means no suppression). 256 slots: 2.5 KB per sent stream, not 512 KB for all 65536.
+   */
+  private readonly slotSeq = new Int32Array(SLOTS).fill(-1);
+  private readonly slotTime = new Float64Array(SLOTS);
 
   constructor(o: NackResponderOptions) {
     this.clock = o.clock;
@@ -55,8 +62,8 @@ export class NackResponder {
     for (const raw of lost) {
       const seq = raw & 0xffff;
       this.stats.requested++;
-      const last = this.lastSent[seq] as number;
-      if (now - last < this.minInterval) {
+      const slot = seq & (SLOTS - 1);
+      if (this.slotSeq[slot] === seq && now - (this.slotTime[slot] as number) < this.minInterval) {
         this.stats.suppressed++;
         continue;
       }
@@ -64,7 +71,8 @@ export class NackResponder {
         this.stats.capped++;
         continue;
       }
-      this.lastSent[seq] = now;
+      this.slotSeq[slot] = seq;
+      this.slotTime[slot] = now;
       out.push(seq);
     }
     this.stats.resent += out.length;
