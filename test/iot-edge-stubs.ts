@@ -168,6 +168,11 @@ export class FakeEdgeHub {
     );
   }
 
+  /** Publishes any payload on any topic (hostile-input tests). */
+  async publishRaw(topic: string, payload: string): Promise<void> {
+    await this.#client.publishAsync(topic, payload);
+  }
+
   /** Resolves once `pred()` holds, re-checked after each message (rejects after `ms`). */
   async until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
     const deadline = Date.now() + ms;

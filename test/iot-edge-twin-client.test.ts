@@ -153,3 +153,42 @@ t.test(
     );
   },
 );
+
+t.test('a patch after a missed version gets the whole twin; garbage patches are ignored', async (t) => {
+  const workload = await startWorkloadStub(t, pki.ca.cert);
+  const broker = await startMosquitto(t, {
+    tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.ca.certFile },
+  });
+  const hub = await FakeEdgeHub.start(t, broker.url);
+  hub.setDesired({ streams: { a: { url: 'rtsp://127.0.0.1:9/a', transport: 'tcp', onDemand: false } } });
+  const reg = await registry(t);
+  const twin = startModuleTwin({
+    env: edgeEnv(workload.uri, broker.tlsPort ?? 0),
+    registry: reg,
+    onDemand: new Map(),
+    logger: pino({ level: 'silent' }),
+  });
+  t.teardown(() => twin.close());
+  await hub.until(() => hub.reportedPatches.length >= 1, 'the first report');
+  t.equal(twin.desiredVersion, 2);
+  // Not JSON, not an object, no $version: nothing happens, nothing breaks.
+  await hub.publishRaw('$iothub/twin/PATCH/properties/desired/?$version=3', '{not json');
+  await hub.publishRaw('$iothub/twin/PATCH/properties/desired/', '[1,2]');
+  await hub.publishRaw('$iothub/twin/res/200/?$rid=999999', '{}');
+  // $version 9 while 2 is held: a patch was missed, so the client reads the whole twin again.
+  await hub.publishDesired({ streams: { b: { url: 'rtsp://127.0.0.1:9/b' } }, $version: 9 }, 9);
+  await hub.until(
+    () => hub.gets.length >= 2 && hub.reportedPatches.length >= 2,
+    'a second twin GET, applied and reported',
+  );
+  t.equal(reg.get('b'), undefined, 'the out-of-order patch was not merged');
+  t.match(hub.reportedPatches[1], { desiredVersion: 2, streams: { a: { status: 'applied' } } });
+  // The next real patch applies.
+  await hub.patchDesired({
+    streams: { b: { url: 'rtsp://127.0.0.1:9/b', transport: 'udp', onDemand: true } },
+  });
+  await hub.until(() => hub.reportedPatches.some((p) => p.desiredVersion === 3), 'the report for $version 3');
+  t.match(await reg.get('b'), { sourceUrl: 'rtsp://127.0.0.1:9/b', rtspTransport: 'udp', origin: 'runtime' });
+  t.ok(await reg.get('a'));
+  t.equal(twin.desiredVersion, 3);
+});

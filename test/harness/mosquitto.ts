@@ -7,6 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HarnessError } from './errors.ts';
 import { freePort, LOOPBACK } from './ports.ts';
 import { spawnReady, type ExitInfo, type ReadyProcess, type Teardown } from './process.ts';
 
@@ -53,6 +54,19 @@ const CONNECTED = /New client connected from \S+ as (\S+) \([^)]*?(?:u'([^']*)')
  * const c = mqtt.connect(broker.url);
  */
 export async function startMosquitto(t?: Teardown, options: MosquittoOptions = {}): Promise<Mosquitto> {
+  // mosquitto cannot pick its own port and say which: ports come from freePort(), and another
+  // process may take one in between, so an "Address already in use" start is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(t, options);
+    } catch (err) {
+      const inUse = err instanceof HarnessError && /Address already in use/i.test(err.output);
+      if (!inUse || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(t: Teardown | undefined, options: MosquittoOptions): Promise<Mosquitto> {
   const dir = await mkdtemp(join(tmpdir(), 'edgegw-mosquitto-'));
   const port = await freePort();
   const tlsPort = options.tls ? await freePort() : undefined;
