@@ -105,6 +105,8 @@ export class FakeEdgeHub {
   desired: Json = { $version: 1 };
   reported: Json = { $version: 1 };
   readonly gets: number[] = [];
+  /** Answer this many GETs with 429 (throttled) before serving the twin. */
+  throttleGets = 0;
   readonly reportedPatches: Json[] = [];
   readonly #client: MqttClient;
   #waiters: (() => void)[] = [];
@@ -131,6 +133,11 @@ export class FakeEdgeHub {
     if (rid === undefined) return;
     if (topic.startsWith('$iothub/twin/GET/')) {
       this.gets.push(Number(rid));
+      if (this.throttleGets > 0) {
+        this.throttleGets--;
+        void this.#client.publishAsync(`$iothub/twin/res/429/?$rid=${rid}`, '');
+        return;
+      }
       void this.#client.publishAsync(
         `$iothub/twin/res/200/?$rid=${rid}`,
         JSON.stringify({ desired: this.desired, reported: this.reported }),

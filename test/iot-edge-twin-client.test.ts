@@ -192,3 +192,30 @@ t.test('a patch after a missed version gets the whole twin; garbage patches are 
   t.ok(await reg.get('a'));
   t.equal(twin.desiredVersion, 3);
 });
+
+t.test('a throttled twin GET (429) is tried again on the same connection', async (t) => {
+  const workload = await startWorkloadStub(t, pki.ca.cert);
+  const broker = await startMosquitto(t, {
+    tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.ca.certFile },
+  });
+  const hub = await FakeEdgeHub.start(t, broker.url);
+  hub.throttleGets = 1;
+  const logs: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => void logs.push(l) });
+  const twin = startModuleTwin({
+    env: edgeEnv(workload.uri, broker.tlsPort ?? 0),
+    registry: await registry(t),
+    onDemand: new Map(),
+    logger,
+    retryMs: 300,
+  });
+  t.teardown(() => twin.close());
+  await hub.until(() => hub.reportedPatches.length >= 1, 'a report after the retried GET');
+  t.equal(hub.gets.length, 2, 'one 429, then the twin');
+  t.equal(
+    broker.connections().filter((c) => c.clientId === 'dev-1/edgegateway').length,
+    1,
+    'same connection',
+  );
+  t.match(logs.join(''), /"code":"IOTEDGE_TWIN_REQUEST"/, 'the 429 logged with its code');
+});

@@ -62,6 +62,7 @@ export class ModuleTwinClient {
   readonly #pending = new Map<number, Pending>();
   #rid = 0;
   #renewTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   private constructor(opts: TwinClientOptions, client: MqttClient, token: SasToken) {
@@ -106,7 +107,15 @@ export class ModuleTwinClient {
       await this.#client.subscribeAsync([TWIN_RESPONSE_FILTER, TWIN_DESIRED_FILTER], { qos: 0 });
       await this.refresh();
     } catch (err) {
-      if (!this.#closed) this.#opts.onError?.(err as Error);
+      if (this.#closed) return;
+      this.#opts.onError?.(err as Error);
+      // edgeHub may answer 429 or not yet at all: try again while this connection lasts (a new
+      // connection subscribes and reads the twin anyway).
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => {
+        if (!this.#closed && this.#client.connected) void this.#afterConnect();
+      }, this.#opts.reconnectMs ?? 5000);
+      this.#retryTimer.unref();
     }
   }
 
@@ -218,6 +227,7 @@ export class ModuleTwinClient {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#renewTimer);
+    clearTimeout(this.#retryTimer);
     for (const p of this.#pending.values()) {
       clearTimeout(p.timer);
       p.reject(new TwinClosedError());
