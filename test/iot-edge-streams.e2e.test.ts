@@ -13,7 +13,7 @@ import { startGatewayInProcess, type InProcessGateway } from './harness/gateway-
 import { startMosquitto } from './harness/mosquitto.ts';
 import { createTestPki } from './harness/pki.ts';
 import { startRtspCamera } from './harness/rtsp-camera.ts';
-import { FakeEdgeHub, startWorkloadStub } from './iot-edge-stubs.ts';
+import { FakeEdgeHub, startWorkloadStub, waitFor } from './iot-edge-stubs.ts';
 
 interface Summary {
   name: string;
@@ -24,20 +24,6 @@ interface Summary {
 async function streams(gw: InProcessGateway): Promise<Map<string, Summary>> {
   const body = (await (await fetch(`${gw.http}/api/streams`)).json()) as { streams: Summary[] };
   return new Map(body.streams.map((s) => [s.name, s]));
-}
-
-async function until<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 t.test('desired streams are applied, patched, versioned, validated and reported', async (t) => {
@@ -108,7 +94,7 @@ t.test('desired streams are applied, patched, versioned, validated and reported'
     (r2?.streams as Record<string, { url?: string }>).cam1?.url,
     /^rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:\d+\/cam$/,
   );
-  const online = await until(async () => {
+  const online = await waitFor(async () => {
     const s = await streams(gw);
     return s.get('cam1')?.state === 'online' && s.get('cam2')?.state === 'online' ? s : undefined;
   }, 'cam1 and cam2 online');
@@ -136,7 +122,7 @@ t.test('desired streams are applied, patched, versioned, validated and reported'
       },
     },
   );
-  const after3 = await until(async () => {
+  const after3 = await waitFor(async () => {
     const s = await streams(gw);
     return !s.has('cam2') && s.get('cam3')?.state === 'online' ? s : undefined;
   }, 'cam2 gone and cam3 online');
@@ -145,7 +131,7 @@ t.test('desired streams are applied, patched, versioned, validated and reported'
   // A patch with an older $version is ignored: cam1 stays.
   const reportsBefore = hub.reportedPatches.length;
   await hub.publishDesired({ streams: { cam1: null }, $version: 2 }, 2);
-  await until(
+  await waitFor(
     () =>
       gw
         .logEntries()

@@ -97,6 +97,24 @@ export async function startWorkloadStub(t: Teardown, caPem: string): Promise<Wor
 type Json = Record<string, unknown>;
 
 /**
+ * Polls `fn` every 50 ms until it returns something other than undefined/false, and resolves with
+ * it; rejects naming `what` after `ms`.
+ */
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * edgeHub's twin side over a real broker: holds the module's desired and reported properties
  * (with `$version`), answers `$iothub/twin/GET` with 200 and the twin, merges reported PATCHes
  * (answering 204 with the new `$version`), and publishes desired patches.

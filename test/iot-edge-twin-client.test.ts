@@ -23,7 +23,7 @@ import {
 import { startMosquitto } from './harness/mosquitto.ts';
 import { createTestPki } from './harness/pki.ts';
 import type { Teardown } from './harness/process.ts';
-import { FakeEdgeHub, hmacOf, startConnectRecorder, startWorkloadStub } from './iot-edge-stubs.ts';
+import { FakeEdgeHub, hmacOf, startConnectRecorder, startWorkloadStub, waitFor } from './iot-edge-stubs.ts';
 
 const pki = createTestPki();
 t.teardown(() => pki.close());
@@ -50,14 +50,6 @@ async function registry(t: Teardown): Promise<MemoryStreamRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'edgegw-twin-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return openMemoryStreamRegistry({ store: openRuntimeState(dir, pino({ level: 'silent' })) });
-}
-
-async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 t.test('readEdgeEnv: off outside IoT Edge, loud when incomplete or not sasToken', async (t) => {
@@ -91,7 +83,7 @@ t.test(
       retryMs: 200,
     });
     t.teardown(() => twin.close());
-    await until(() => recorder.connects.length > 0, 'a CONNECT');
+    await waitFor(() => recorder.connects.length > 0, 'a CONNECT');
     const c = recorder.connects[0];
     t.equal(workload.trustBundleRequests, 1, 'edge CA from the trust bundle (the TLS handshake needed it)');
     t.equal(c?.protocolLevel, 4, 'MQTT 3.1.1');
