@@ -171,6 +171,7 @@ export async function openFleetControl(opts: {
       },
       removed: (e) => {
         retire(e.name);
+        runtimeOnDemand.delete(e.name);
         void table.remove(e.name);
       },
     },
