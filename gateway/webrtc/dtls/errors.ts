@@ -100,3 +100,26 @@ export class DtlsClosedError extends DtlsError {
     super('DTLS_CLOSED', message, { cause });
   }
 }
+
+/**
+ * What a failure inside the handshake becomes: a {@link DtlsHandshakeError} naming the alert to send
+ * (RFC 5246 §7.2.2): decode_error for bytes that do not parse, unexpected_message for a message the
+ * state machine does not allow, internal_error for anything else. Other DtlsErrors pass through.
+ */
+export function toDtlsError(err: unknown): Error {
+  if (err instanceof DtlsError && !(err instanceof DtlsParseError) && !(err instanceof DtlsStateError))
+    return err;
+  if (err instanceof DtlsParseError) {
+    return new DtlsHandshakeError('decode_error', err.message, { cause: err, code: 'DTLS_DECODE_ERROR' });
+  }
+  if (err instanceof DtlsStateError) {
+    return new DtlsHandshakeError('unexpected_message', err.message, {
+      cause: err,
+      code: 'DTLS_UNEXPECTED_MESSAGE',
+    });
+  }
+  return new DtlsHandshakeError('internal_error', err instanceof Error ? err.message : 'internal error', {
+    cause: err,
+    code: 'DTLS_INTERNAL',
+  });
+}
