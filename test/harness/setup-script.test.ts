@@ -79,7 +79,7 @@ t.test('warm machine: nothing to install, npm skipped', async (t) => {
   const s = sandbox(t, { nodeModulesCurrent: true });
   const r = s.run([]);
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stdout, /system packages: all 22 installed/);
+  t.match(r.stdout, /system packages: all 23 installed/);
   t.match(r.stdout, /node v20\.19\.0/);
   t.match(r.stdout, /node_modules is current/);
   t.notOk(
@@ -87,7 +87,7 @@ t.test('warm machine: nothing to install, npm skipped', async (t) => {
     'no apt-get, no npm',
   );
   const queried = s.calls().filter((c) => c.startsWith('dpkg-query'));
-  t.equal(queried.length, 22, 'each package checked with dpkg-query');
+  t.equal(queried.length, 23, 'each package checked with dpkg-query');
   t.ok(queried.some((c) => c.endsWith(' chromium')));
   t.notOk(
     queried.some((c) => c.endsWith(' grpcurl')),
