@@ -99,39 +99,24 @@ export class IceAgent {
     this.tieBreaker = opts.tieBreaker ?? randomTieBreaker();
     this.agentRole = new AgentRole(opts.role, this.tieBreaker, this.lite, this.stats, this.log, (role) => {
       this.checklist.setRole(role === 'controlling');
-      if (role === 'controlled') {
-        this.nomination.clear();
-        this.nomination.cancelTimer();
-      }
+      if (role === 'controlled') this.nomination.stop();
     });
     this.locals = hostCandidates(opts.localCandidates ?? [this.io.localAddr]);
 
     this.remotes = new RemoteCandidates(o.maxRemoteCandidates, this.stats, this.log);
     this.checklist = new Checklist(this.lite, o.maxRemoteCandidates, this.locals);
-    const checklist = this.checklist;
+    const { checklist, creds, remotes, stats, agentRole: role } = this;
+    /** A full agent in state `checking` runs checks (a lite one never does, RFC 8445 §2.5). */
+    const isChecking = () => this.life.state === 'checking' && !this.lite;
     this.nomination = new RegularNomination(this.clock, o.nominationDelay, checklist, this.log, {
-      mayNominate: () =>
-        this.agentRole.current === 'controlling' &&
-        !this.lite &&
-        !this.selection.pair &&
-        this.life.state === 'checking',
+      mayNominate: () => isChecking() && role.current === 'controlling' && !this.selection.pair,
       schedule: () => this.checks.schedule(),
     });
-    const role = this.agentRole;
-    this.checks = new ConnectivityChecks(
-      this.clock,
-      o,
-      this.stats,
-      checklist,
-      this.creds,
-      role,
-      this.nomination,
-      {
-        isChecking: () => this.life.state === 'checking' && !this.lite,
-        transmit: (bytes, to) => this.transmit(bytes, to),
-        onTimeout: (check) => this.onCheckTimeout(check),
-      },
-    );
+    this.checks = new ConnectivityChecks(this.clock, o, stats, checklist, creds, role, this.nomination, {
+      isChecking,
+      transmit: (bytes, to) => this.transmit(bytes, to),
+      onTimeout: (check) => this.onCheckTimeout(check),
+    });
     this.consent = new ConsentFreshness(this.clock, o, this.lite, {
       sendCheck: () => {
         const p = this.selection.pair;
@@ -143,16 +128,7 @@ export class IceAgent {
       onLost: (err) => this.fail(err),
     });
     const responder = new CheckResponder(o.software, this.stats, (bytes, to) => this.transmit(bytes, to));
-    const requests = { isChecking: () => !this.lite && this.life.state === 'checking' };
-    this.requests = new RequestHandler(
-      this.creds,
-      role,
-      responder,
-      this.remotes,
-      checklist,
-      this.stats,
-      requests,
-    );
+    this.requests = new RequestHandler(creds, role, responder, remotes, checklist, stats, isChecking);
     this.path = new DataPath(this.io, this.stats, o.maxEarlyPackets, this.checklist, this.remotes, this.log, {
       selected: () => this.selection.pair,
       follow: (p) => this.selection.follow(p),

@@ -95,6 +95,12 @@ export class RegularNomination {
     this.nominateNext = undefined;
   }
 
+  /** We became controlled (§7.3.1.1): nothing to nominate, no deadline pending. */
+  stop(): void {
+    this.clear();
+    this.cancelTimer();
+  }
+
   cancelTimer(): void {
     this.timer?.cancel();
     this.timer = undefined;

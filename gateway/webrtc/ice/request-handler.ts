@@ -22,12 +22,6 @@ import type { SessionCredentials } from './credentials.ts';
 import type { RemoteCandidates } from './remote-candidates.ts';
 import type { AgentRole } from './role.ts';
 
-/** What answering a check needs from the agent, read when the check arrives. */
-export interface RequestHost {
-  /** Whether the agent is running its checks (a full agent in state `checking`). */
-  isChecking(): boolean;
-}
-
 /** An admitted check: the pair it arrived on, and whether it nominates that pair (USE-CANDIDATE, §7.3.1.5). */
 export interface ReceivedCheck {
   pair: CandidatePair;
@@ -94,7 +88,8 @@ export class RequestHandler {
     private readonly remotes: RemoteCandidates,
     private readonly checklist: Checklist,
     private readonly stats: IceAgentStats,
-    private readonly host: RequestHost,
+    /** Whether the agent runs its checks (a full agent in state `checking`): then a check triggers one. */
+    private readonly isChecking: () => boolean,
   ) {}
 
   /**
@@ -116,7 +111,7 @@ export class RequestHandler {
       // A new pair gets a triggered check (§7.3.1.4); a lite agent's is valid at once (§2.5).
       pair = this.checklist.add(remote, from, this.role.current === 'controlling', true);
       if (!pair) return undefined;
-    } else if (this.host.isChecking()) {
+    } else if (this.isChecking()) {
       // Triggered check (§7.3.1.4).
       if (pair.state === 'frozen') pair.to('waiting');
       if (pair.state === 'failed') pair.to('waiting');
