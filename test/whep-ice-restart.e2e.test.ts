@@ -28,9 +28,9 @@ t.test('Chromium restarts ICE on a playing WHEP session and keeps decoding', asy
   t.match(r.state, /^(connected|completed)$/, `ICE connected again in ${Math.round(r.ms ?? 0)} ms`);
   t.equal(session.pc.remoteIceUfrag, r.ufrag, "the gateway took the browser's new ufrag");
   t.not(transport()?.iceLocalUsernameFragment, ourUfrag, 'and made itself a new one');
-  t.match(
-    r.body,
-    new RegExp(`a=ice-ufrag:${transport()?.iceLocalUsernameFragment}`),
+  // A ufrag may hold '+' and '/' (RFC 8839 ice-char): compare the line, not a pattern built from it.
+  t.ok(
+    r.body.split('\r\n').includes(`a=ice-ufrag:${transport()?.iceLocalUsernameFragment}`),
     'which the 200 carried',
   );
   t.equal(gw.whep.get(id), session, 'the same session (no new POST)');
