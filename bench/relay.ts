@@ -25,32 +25,34 @@
  * - Added latency: frame into StreamHub.pushFrame → each viewer's SRTP packet reaching socket.send
  *   (bench/relay/send-probe.ts: clear RTP header → SSRC, timestamp → frame), p50/p99 over 2-5 s.
  *
- * FIGURES (2026-11-25, this 2-core machine, Node 20, shared with other jobs: 1-min load 4.8-5.5):
+ * FIGURES (2026-11-25 21:17-21:20 UTC, this 2-core machine, Node 20, quiet: 1-min load 0.6-2.2;
+ * connected send lanes on, the gateway's default):
  *   npm run bench:relay    (50 viewers ours, 20 werift, 10 s window, viewers unprotect every packet)
  *                                         ours      werift
- *   CPU per viewer (% of a core)        0.523 %    1.130 %
- *   viewers per core                      191         88      ours/werift 2.2x
- *   µs CPU per forwarded packet          16.2       34.4      (31 % / 19 % kernel time)
- *   floor: raw dgram.send µs/packet       6.1        6.6      (→ at most ~500 viewers/core on loopback)
- *   RSS per viewer, all N (MB)           0.439      0.431     (JS heap used+external 0.097 / 0.289)
- *   egress (Mbit/s)                      143.0       58.6     (2.86 / 2.93 per viewer)
- *   added latency p50 / p99 (ms)      5.3 / 46.2  2.2 / 35.0  (werift with 20 viewers, ours with 50)
- *   received / sent SRTP                98.9 %     99.4 %     0 unprotect failures
+ *   CPU per viewer (% of a core)        0.484 %    1.068 %
+ *   viewers/core at full stream rate      215         97      ours/werift 2.2x
+ *   µs CPU per forwarded packet          15.1       33.5      (32 % / 15 % kernel time)
+ *   floor: raw dgram.send µs/packet   5.7 (conn. 5.0)  6.1    (→ at most 572 / 652 viewers/core)
+ *   RSS per viewer, all N (MB)           0.380      0.579     (JS heap used+external 0.116 / 0.276)
+ *   egress (Mbit/s)                      142.0       56.7     (2.84 / 2.83 per viewer)
+ *   added latency p50 / p99 (ms)      3.4 / 13.2  2.1 / 6.4   (werift with 20 viewers, ours with 50)
+ *   received / sent SRTP                99.8 %     99.4 %     0 unprotect failures
  *   node --expose-gc --import tsx bench/relay.ts --legs ours --viewers 150 --seconds 8 --no-unprotect
- *     ours: 17.2 µs/packet (34 % kernel), 227 viewers/core at full stream rate, floor 6.1 µs (644/core),
- *     RSS/N 0.247 MB (JS heap used+external 0.073), p50/p99 15.0/95.9 ms, 340 Mbit/s egress; the demo
- *     source fed 256 of its 310 packets/s (the loaded machine descheduled the relay), 0 hub skips.
- *   Profile of ours' window (--profile, 50 viewers): kernel sendto 47 %, GC 13 %, SRTP 23 %
- *   (AES-CM 12 %, HMAC-SHA1 via two crypto.hash 9 %), dgram callback nextTick 3.5 %, RtpSender 5 %,
- *   hub fan-out 1 %.
+ *     ours: 15.1 µs/packet, 215 viewers/core at full stream rate (321 packets/s into the hub: full
+ *     rate), floor 6.1 µs unconnected / 4.9 connected (534 / 664 per core), RSS/N 0.264 MB (JS heap
+ *     used+external 0.095), p50/p99 9.9/41.7 ms, 427 Mbit/s egress, 0 hub skips.
+ *   Allocation per forwarded packet (--profile): 1195 bytes before this session's hot-path work,
+ *   665 after (dgram's SendWrap and argument list ~45 %, HMAC digests ~16 %, keystream batches ~10 %).
+ *   The same-session A/B of the scratch send copy: 14.8-15.1 vs 15.4-16.1 µs/packet (ring).
+ *   Run-to-run spread on this VM is ±20 % (CPU steal); compare legs of one run, not runs.
  *
- * Targets (issue 4): >= 500 viewers/core MISSED (191-227; the loopback sendto floor alone allows
- * ~460-640). <= 0.25 MB/viewer MET at N=150 (0.247 MB RSS/N incl. one-off growth; 0.44 at N=50,
- * where that growth weighs more; JS heap 0.07-0.10 MB; the two-halves RSS slope is noise at these N
- * and came out from -0.44 to +0.16). p99 <= 2 ms MISSED (the hub fans a frame out serially: a
- * 25-packet keyframe to N viewers takes 25 × N × per-send CPU, 20 ms at N=50, plus descheduling on
- * this loaded machine). >= 10x werift MISSED (2.0-2.5x; with both paying the ~6 µs send floor, the
- * ceiling is 34.4 / 6.1 ≈ 5.6x even with zero user-space cost).
+ * Targets (issue 4): >= 500 viewers/core MISSED (215; the loopback sendto floor alone allows 534-664,
+ * and crossing it needs batched sends — sendmmsg or UDP GSO — which Node's dgram does not expose and
+ * only a native addon could). <= 0.25 MB/viewer: JS heap 0.095-0.116 MB per viewer and the marginal
+ * RSS (two-halves slope) under it; RSS/N with one-off growth 0.264 at N=150. p99 <= 2 ms MISSED (a
+ * camera hands over an access unit at once and the hub fans it out serially: a 25-packet keyframe to
+ * N viewers takes 25 × N × >= 5 µs, 6 ms at N=50 before any user-space cost). >= 10x werift MISSED
+ * (2.2x; with both paying the ~5-6 µs send floor the ceiling is 33.5 / 5.0 ≈ 6.7x at zero user cost).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
