@@ -44,8 +44,9 @@ import { ServerHandshake } from './server-handshake.ts';
 import { Session } from './session.ts';
 import { newStats, type DtlsStats } from './stats.ts';
 
-/** Conn lifecycle: handshaking → connected → closed (or handshaking → closed on failure). */
-export type DtlsConnState = 'handshaking' | 'connected' | 'closed';
+import { nextDtlsConnState, type DtlsConnState } from './conn-state.ts';
+
+export type { DtlsConnState };
 
 /**
  * A DTLS 1.2 association over a {@link DatagramConn} (RFC 6347). After the handshake it is itself a
@@ -185,10 +186,14 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
    */
   close(err?: Error, notify = true): void {
     if (this.st === 'closed') return;
-    if (notify && !err && this.st === 'connected')
+    if (notify && !err && this.st === 'connected') {
       this.sendAlert(AlertLevel.warning, AlertDescriptions.close_notify);
+      // A conn below that delivers synchronously can have the peer's answer close us re-entrantly
+      // (its close_notify, or its conn closing ours): that close has done everything already.
+      if (this.closed) return;
+    }
     const wasHandshaking = this.st === 'handshaking';
-    this.st = 'closed';
+    this.st = nextDtlsConnState(this.st, 'closed');
     this.closeErr = err;
     this.flights.stop();
     this.hsTimer?.cancel();
@@ -273,7 +278,7 @@ export class DtlsConn implements DatagramConn, HandshakeHost {
   complete(): void {
     this.flights.finish();
     this.hsTimer?.cancel();
-    this.st = 'connected';
+    this.st = nextDtlsConnState(this.st, 'connected');
     // The transcript served Finished and CertificateVerify; nothing needs it any more.
     this.session.resetTranscript();
     this.options.logger?.debug(
