@@ -40,7 +40,7 @@ function probeFailure(err: RtspError): SourceProbeError | InvalidFieldError {
 /** ingest-rtsp's probe result in the control plane's shape (unknowns as 0 / ""). */
 function toProbeResult(r: RtspProbeResult): ProbeResult {
   return {
-    server: '',
+    server: r.server ?? '',
     auth: r.auth ?? '',
     publicMethods: r.publicMethods,
     transport: r.transport,
@@ -54,7 +54,7 @@ function toProbeResult(r: RtspProbeResult): ProbeResult {
       payloadType: t.payloadType,
       clockRate: t.clockRate,
       channels: t.channels ?? 0,
-      fmtp: '',
+      fmtp: t.fmtp,
       control: t.control,
       width: t.width ?? 0,
       height: t.height ?? 0,

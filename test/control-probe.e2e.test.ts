@@ -34,6 +34,7 @@ interface ProbeTrackWire {
 }
 interface ProbeWire {
   sourceUrl: string;
+  server: string;
   auth: string;
   rtspTransport: string;
   playable: boolean;
@@ -73,7 +74,9 @@ t.test('ProbeSource against a Digest camera: tracks, size, fps, verdict; same da
   });
   const video = r.tracks.find((x) => x.media === 'video');
   const audio = r.tracks.find((x) => x.media === 'audio');
+  t.match(r.server, /GStreamer/, 'the camera’s Server header');
   t.match(video, {
+    fmtp: /packetization-mode=1/,
     codec: 'H264',
     clockRate: 90000,
     width: 640,

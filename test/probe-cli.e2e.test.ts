@@ -23,7 +23,7 @@ t.test(
     t.equal(ok.status, 0, ok.stderr);
     t.match(
       ok.stdout,
-      /^camera rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:\d+\/cam {2}\(transport tcp, auth digest\)$/m,
+      /^camera rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:\d+\/cam {2}\(transport tcp, auth digest, server GStreamer[^)]*\)$/m,
     );
     t.match(ok.stdout, /track 0: video H264\/90000 640x360 1[45]\.?\d* fps \d+ kbit\/s {2}browser: yes/);
     t.match(ok.stdout, /audio PCMU\/8000/);

@@ -8,7 +8,9 @@ Connects to a camera like the gateway would and prints what it offers: tracks, c
 rate, bitrate, B-frames, and whether a browser can play it (and why not). Credentials are masked.`;
 
 function human(r: ProbeResult): string {
-  const lines = [`camera ${r.url}  (transport ${r.transport}${r.auth ? `, auth ${r.auth}` : ''})`];
+  const lines = [
+    `camera ${r.url}  (transport ${r.transport}${r.auth ? `, auth ${r.auth}` : ''}${r.server ? `, server ${r.server}` : ''})`,
+  ];
   for (const t of r.tracks) {
     const size = t.width && t.height ? ` ${t.width}x${t.height}` : '';
     const fps = t.frameRate ? ` ${t.frameRate.toFixed(t.frameRate % 1 ? 2 : 0)} fps` : '';

@@ -13,9 +13,12 @@ t.test('GStreamer /cam: H.264 640x360 ~15 fps + PCMU, playable; sampled', async 
   t.equal(r.url, `rtsp://admin:***@127.0.0.1:${cam.port}/cam`);
   t.equal(r.auth, 'digest');
   t.ok(r.publicMethods.includes('GET_PARAMETER'));
+  t.match(r.server, /GStreamer/, `the camera's Server header (${r.server})`);
   t.equal(r.playable, true);
   t.same(r.notes, []);
   const [v, a] = r.tracks;
+  t.match(v?.fmtp, /packetization-mode=1/, `fmtp as the camera sent it: ${v?.fmtp}`);
+  t.match(v?.fmtp, /sprop-parameter-sets=/);
   t.match(v, {
     media: 'video',
     codec: 'H264',

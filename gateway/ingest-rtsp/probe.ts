@@ -17,6 +17,8 @@ export interface ProbeTrack {
   payloadType: number;
   clockRate: number;
   channels: number | undefined;
+  /** The `a=fmtp` parameters as `key=value;…` (sprop-parameter-sets included: they are the stream's). */
+  fmtp: string;
   /** Control URL (masked). */
   control: string;
   /** From the SPS (SDP or, when sampled, in-band). */
@@ -37,6 +39,8 @@ export interface ProbeTrack {
 /** What a camera offers, as data (the CLI and gRPC ProbeSource print it). No credentials inside. */
 export interface ProbeResult {
   url: string;
+  /** The camera's `Server` header (make, firmware), when it sent one. */
+  server: string | undefined;
   /** `basic`/`digest` when the camera asked for credentials. */
   auth: string | undefined;
   publicMethods: string[];
@@ -125,6 +129,9 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
       payloadType: track.payloadType,
       clockRate: track.clockRate,
       channels: track.channels,
+      fmtp: Object.entries(track.fmtp)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(';'),
       control: maskUrl(track.control),
       width: v?.width,
       height: v?.height,
@@ -151,6 +158,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   const playable = video.some((t) => t.browser.playable && !t.bFrames);
   return {
     url: maskUrl(url),
+    server: session.server,
     auth: session.authScheme,
     publicMethods: session.publicMethods,
     transport,

@@ -57,6 +57,8 @@ export class RtspSession {
   readonly setup: SetupTrack[] = [];
   /** Methods the camera listed in `Public` (RFC 2326 §12.28). */
   publicMethods: string[] = [];
+  /** The camera's `Server` header (RFC 2326 §12.36), e.g. its make and firmware; undefined when absent. */
+  server: string | undefined;
   sessionId: string | undefined;
   sessionTimeoutSec = 60;
   keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
@@ -139,8 +141,10 @@ export class RtspSession {
           .map((m) => m.trim().toUpperCase())
           .filter((m) => m !== '');
         this.keepaliveMethod = this.publicMethods.includes('GET_PARAMETER') ? 'GET_PARAMETER' : 'OPTIONS';
+        this.server = options.headers.get('server')?.trim() || undefined;
         this.go('options-ok');
         const describe = await conn.request('DESCRIBE', this.url, { Accept: 'application/sdp' });
+        this.server ??= describe.headers.get('server')?.trim() || undefined;
         if (this.closing) throw new RtspError('RTSP_CLOSED', 'closed');
         next = redirectTarget(this.url, 'DESCRIBE', describe);
         if (next === undefined) {
