@@ -1,7 +1,8 @@
 /**
  * A lossy UDP relay for media tests: listens on `listenHost:port`, forwards each client's datagrams
  * to `target` from a socket of its own, and relays the replies back, dropping a fraction of the
- * datagrams that travel towards the client. Only RTP/RTCP (first byte 128-191, RFC 7983) is
+ * datagrams that travel towards the client (`loss`) and, with `lossToTarget`, of those towards the
+ * target (a publisher's media on its way to the gateway). Only RTP/RTCP (first byte 128-191, RFC 7983) is
  * dropped, so ICE and DTLS still come up and the loss lands on media, where NACK must recover it.
  * Loopback only; a seeded PRNG makes the losses repeatable.
  */
@@ -22,6 +23,8 @@ export async function startLossyProxy(
     port: number;
     target: { host: string; port: number };
     loss: number;
+    /** Fraction of the client's media dropped on its way to the target (default 0). */
+    lossToTarget?: number;
     seed?: number;
   },
 ): Promise<LossyProxy> {
@@ -56,6 +59,10 @@ export async function startLossyProxy(
       });
       backs.set(key, b);
       back = b;
+    }
+    if ((opts.lossToTarget ?? 0) > 0 && msg[0]! >= 128 && msg[0]! <= 191 && random() < opts.lossToTarget!) {
+      stats.dropped++;
+      return;
     }
     back.send(msg, opts.target.port, opts.target.host);
   });
