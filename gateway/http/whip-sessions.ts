@@ -206,8 +206,8 @@ export class WhipSessions implements WhepBackend {
     });
     // Loss on the publisher's path is repaired before it reaches the hub: the publisher is asked to
     // resend (generic NACK, RFC 4585 §6.2.1; we answer with nack in rtcp-fb) while a reorder buffer
-    // holds the packets behind the hole for ~48 packets (~150 ms at 2.5 Mbit/s). Only a hole that
-    // stays empty reaches the depacketizer as loss, and then a keyframe is asked for.
+    // holds the packets behind the hole, until the NACKs are given up (300 ms) or 48 packets passed.
+    // Only a hole that stays empty reaches the depacketizer as loss, and then a keyframe is asked for.
     const nacks = new NackGenerator({ clock: this.opts.clock });
     const reorder = new RtpReorderBuffer<RtpPacket>({
       onRelease: (p) => dep.pushPacket(p),
@@ -215,6 +215,9 @@ export class WhipSessions implements WhepBackend {
     });
     const sendNacks = () => {
       const lost = nacks.due();
+      // Every hole filled or given up (300 ms): release what waits behind them now rather than
+      // after 48 more packets, which is seconds at a phone's low bitrate.
+      if (nacks.pending === 0 && reorder.pending > 0) reorder.flush();
       if (lost.length === 0 || mediaSsrc === 0 || conn.closed) return;
       try {
         conn.send(
