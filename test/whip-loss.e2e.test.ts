@@ -49,6 +49,18 @@ t.test('10 % loss from a WHIP publisher: NACKs recover it, the viewer keeps deco
   t.ok((inbound?.nackCount ?? 0) > 0, `the gateway sent NACKs (${inbound?.nackCount})`);
   t.ok((out?.nackCount ?? 0) > 0, `Chromium received them (${out?.nackCount})`);
   t.ok((out?.retransmittedPacketsSent ?? 0) > 0, `and resent packets (${out?.retransmittedPacketsSent})`);
+  // Our receiver reports (RFC 3550 §6.4.2) reach the publisher: Chromium shows remote-inbound-rtp
+  // with the loss left after repair and an RTT from the LSR/DLSR echo of its sender reports.
+  const remote = (await browserStats(publisher, 'pub')).find(
+    (s) => s.type === 'remote-inbound-rtp' && s.kind === 'video',
+  ) as { packetsLost?: number; roundTripTime?: number; fractionLost?: number } | undefined;
+  t.comment(`publisher's remote-inbound-rtp (our RRs): ${JSON.stringify(remote)}`);
+  t.ok(remote !== undefined, 'the publisher received our receiver reports');
+  t.ok(
+    remote?.roundTripTime !== undefined && remote.roundTripTime > 0 && remote.roundTripTime < 1,
+    `RTT from our LSR/DLSR: ${remote?.roundTripTime} s`,
+  );
+  t.ok((remote?.packetsLost ?? 99) <= proxy.stats.dropped / 2, 'the loss it sees is what repair left');
   t.ok(decoded >= 5 * 15, `the viewer keeps decoding (${decoded} frames in 5 s)`);
   t.ok(
     (inbound?.packetsLost ?? 0) <= proxy.stats.dropped / 2,

@@ -9,7 +9,13 @@ import {
   type RtpPacket,
 } from '../webrtc/rtp/index.ts';
 import { NackGenerator } from '../webrtc/interceptor/index.ts';
-import { serializeRtcp } from '../webrtc/rtcp/index.ts';
+import {
+  ntpMiddle32,
+  serializeRtcp,
+  SDES_CNAME,
+  type ReportBlock,
+  type RtcpPacket,
+} from '../webrtc/rtcp/index.ts';
 import {
   answerDirection,
   noCommonCodec,
@@ -60,6 +66,9 @@ interface ReceivedTrack {
   readonly codec: Codec;
   readonly counter: RtpReceiveCounter;
 }
+
+/** How often a publisher gets our receiver report (RFC 3550 §6.2 leaves it to the profile; 1 s as browsers). */
+const RR_INTERVAL_MS = 1000;
 
 interface Publisher {
   readonly id: string;
@@ -254,6 +263,49 @@ export class WhipSessions implements WhepBackend {
       }
     });
     hub.setKeyframeRequester(requestKeyframe);
+
+    // Receiver reports every second (RFC 3550 §6.4.2, §6.2: one RR + SDES CNAME compound): the
+    // publisher learns its loss, jitter and RTT (LSR/DLSR echo of its SRs), which its bandwidth
+    // estimation and getStats' remote-inbound-rtp need.
+    const clock = this.opts.clock;
+    const offRtcp = pub.pc.onRtcp((packets: RtcpPacket[]) => {
+      for (const p of packets) {
+        if (p.type !== 'sr') continue;
+        const counter = p.ssrc === mediaSsrc ? video?.counter : audio?.counter;
+        if (counter && counter.counts.ssrc === p.ssrc)
+          counter.onSenderReport(ntpMiddle32(p.ntpTimestamp), clock.now());
+      }
+    });
+    const cname = `edgegw-${pub.id.slice(0, 8)}`;
+    let timer: { cancel(): void } | undefined;
+    const report = () => {
+      timer = undefined;
+      if (conn.closed) return;
+      const blocks: ReportBlock[] = [];
+      for (const track of [video, audio]) {
+        const b = track?.counter.reportBlock(clock.now());
+        if (b) blocks.push(b);
+      }
+      if (blocks.length > 0) {
+        const rtcp: RtcpPacket[] = [
+          { type: 'rr', ssrc: ourSsrc, reports: blocks, profileExtension: new Uint8Array(0) },
+          { type: 'sdes', chunks: [{ ssrc: ourSsrc, items: [{ type: SDES_CNAME, text: cname }] }] },
+        ];
+        try {
+          conn.send(srtp.tx.protectRtcp(serializeRtcp(rtcp)));
+        } catch {
+          // A closed conn: the publisher is going away.
+        }
+      }
+      timer = clock.setTimer(RR_INTERVAL_MS, report);
+    };
+    timer = clock.setTimer(RR_INTERVAL_MS, report);
+    pub.pc.onConnectionStateChange((st) => {
+      if (st === 'closed' || st === 'failed') {
+        timer?.cancel();
+        offRtcp();
+      }
+    });
   }
 
   /**

@@ -57,3 +57,21 @@ t.test('feedback sent is counted by kind', async (t) => {
   c.countSent('nack');
   t.match(c.counts, { pliCount: 2, nackCount: 1, firCount: 0 });
 });
+
+t.test('report block (RFC 3550 §6.4.1): loss fields per A.3, LSR/DLSR from the last SR', async (t) => {
+  const c = new RtpReceiveCounter(48000);
+  t.equal(c.reportBlock(0), undefined, 'nothing before the first packet');
+  for (let i = 0; i < 10; i++)
+    if (i !== 4 && i !== 7) c.onPacket(pkt(65530 + i, i * 960), 112, i * 20, 1000 + i);
+  const a = c.reportBlock(300)!;
+  t.match(a, { ssrc: 5, cumulativeLost: 2, lastSr: 0, delaySinceLastSr: 0 });
+  t.equal(a.highestSeq, 0x1_0003, 'extended highest: one cycle past the wrap');
+  t.equal(a.fractionLost, Math.floor((2 << 8) / 10), '2 of 10 expected in the interval');
+  c.onSenderReport(0xdeadbeef, 400);
+  for (let i = 10; i < 20; i++) c.onPacket(pkt(65530 + i, i * 960), 112, i * 20, 1000 + i);
+  const b = c.reportBlock(1400)!;
+  t.equal(b.fractionLost, 0, 'no loss since the previous block');
+  t.equal(b.cumulativeLost, 2);
+  t.equal(b.lastSr, 0xdeadbeef);
+  t.equal(b.delaySinceLastSr, 65536, 'one second after the SR, in 1/65536 s');
+});

@@ -1,4 +1,5 @@
 import { RtpSourceSequence, type RtpPacket } from '../rtp/index.ts';
+import type { ReportBlock } from '../rtcp/index.ts';
 
 /** `x` modulo 2^32 as a signed value: the RTP timestamp wraps at 2^32 (RFC 3550 §5.1). */
 function signed32(x: number): number {
@@ -45,6 +46,9 @@ export class RtpReceiveCounter {
   private lastTransit: number | undefined;
   private lastWall: number | undefined;
   private readonly sent = { nack: 0, pli: 0, fir: 0 };
+  /** The middle 32 bits of the last SR's NTP time, and when it arrived (ms), for LSR/DLSR. */
+  private lastSr = 0;
+  private lastSrAt: number | undefined;
 
   constructor(readonly clockRate: number) {}
 
@@ -74,6 +78,32 @@ export class RtpReceiveCounter {
       this.jitterUnits += (d - this.jitterUnits) / 16;
     }
     this.lastTransit = transit;
+  }
+
+  /** The source's sender report arrived at `arrivalMs`: `ntpMiddle32` is its NTP time's middle 32 bits. */
+  onSenderReport(ntpMiddle32: number, arrivalMs: number): void {
+    this.lastSr = ntpMiddle32 >>> 0;
+    this.lastSrAt = arrivalMs;
+  }
+
+  /**
+   * The report block about this source for our next RR (RFC 3550 §6.4.1, A.3 for the loss fields,
+   * A.8 jitter in timestamp units, LSR/DLSR in 1/65536 s so the sender can compute the RTT);
+   * undefined before the first packet. Takes the fraction lost since the previous block.
+   */
+  reportBlock(nowMs: number): ReportBlock | undefined {
+    const seq = this.seq;
+    if (!seq || this.source === undefined) return undefined;
+    return {
+      ssrc: this.source,
+      fractionLost: seq.takeFractionLost(),
+      cumulativeLost: seq.cumulativeLost,
+      highestSeq: seq.extendedMax >>> 0,
+      jitter: Math.floor(this.jitterUnits) >>> 0,
+      lastSr: this.lastSrAt === undefined ? 0 : this.lastSr,
+      delaySinceLastSr:
+        this.lastSrAt === undefined ? 0 : Math.floor(((nowMs - this.lastSrAt) * 65536) / 1000) >>> 0,
+    };
   }
 
   /** Counts a feedback message we sent about this stream (RFC 4585 NACK/PLI, RFC 5104 FIR). */
