@@ -53,10 +53,10 @@ module.exports = {
     {
       name: 'ingest-rtsp-uses-media-rtp-rtcp',
       comment:
-        'ingest-rtsp may use webrtc/rtp (depacketizers), webrtc/rtcp (receiver reports) and webrtc/transport (Clock, UDP)',
+        'ingest-rtsp may use webrtc/rtp (depacketizers), webrtc/rtcp (receiver reports), webrtc/interceptor (reception statistics) and webrtc/transport (Clock, UDP)',
       severity: 'error',
       from: { path: '^gateway/ingest-rtsp/' },
-      to: { path: W, pathNot: [mod('rtp'), mod('rtcp'), mod('transport')] },
+      to: { path: W, pathNot: [mod('rtp'), mod('rtcp'), mod('interceptor'), mod('transport')] },
     },
     {
       name: 'iot-edge-uses-config-and-control-only',

@@ -9,13 +9,7 @@ import {
   type RtpPacket,
 } from '../webrtc/rtp/index.ts';
 import { NackGenerator } from '../webrtc/interceptor/index.ts';
-import {
-  ntpMiddle32,
-  serializeRtcp,
-  SDES_CNAME,
-  type ReportBlock,
-  type RtcpPacket,
-} from '../webrtc/rtcp/index.ts';
+import { serializeRtcp, SDES_CNAME, type ReportBlock, type RtcpPacket } from '../webrtc/rtcp/index.ts';
 import {
   answerDirection,
   noCommonCodec,
@@ -271,9 +265,9 @@ export class WhipSessions implements WhepBackend {
     const offRtcp = pub.pc.onRtcp((packets: RtcpPacket[]) => {
       for (const p of packets) {
         if (p.type !== 'sr') continue;
-        const counter = p.ssrc === mediaSsrc ? video?.counter : audio?.counter;
-        if (counter && counter.counts.ssrc === p.ssrc)
-          counter.onSenderReport(ntpMiddle32(p.ntpTimestamp), clock.now());
+        // Each counter takes the SR of its own source only.
+        video?.counter.onSenderReport(p, clock.now());
+        audio?.counter.onSenderReport(p, clock.now());
       }
     });
     const cname = `edgegw-${pub.id.slice(0, 8)}`;

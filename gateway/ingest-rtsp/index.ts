@@ -90,7 +90,6 @@ export {
 } from './rtsp-source.ts';
 export { backoffMs } from './backoff.ts';
 export { createRtspCounters, type RtspCounters, type RtspMediaCounters } from './rtsp-counters.ts';
-export { ReceptionStats, type ReceptionSnapshot } from './reception-stats.ts';
 export {
   ReceiverReporter,
   randomCname,

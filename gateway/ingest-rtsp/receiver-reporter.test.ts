@@ -6,7 +6,7 @@ import t from 'tap';
 import { decodeRtcpCompound, SDES_CNAME } from '../webrtc/rtcp/index.ts';
 import { ManualClock } from '../webrtc/transport/index.ts';
 import { ReceiverReporter, rtcpIntervalMs, RTCP_MIN_INTERVAL_MS } from './receiver-reporter.ts';
-import { ReceptionStats } from './reception-stats.ts';
+import { ReceptionStats } from '../webrtc/interceptor/index.ts';
 import { testRtp } from './rtp.test-util.ts';
 
 const COMP = Math.E - 1.5;

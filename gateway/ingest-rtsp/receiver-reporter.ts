@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SDES_CNAME, serializeRtcp, type RtcpPacket } from '../webrtc/rtcp/index.ts';
 import type { Clock, Timer } from '../webrtc/transport/index.ts';
-import type { ReceptionStats } from './reception-stats.ts';
+import type { ReceptionStats } from '../webrtc/interceptor/index.ts';
 
 /** RFC 3550 §6.2: the recommended minimum report interval. */
 export const RTCP_MIN_INTERVAL_MS = 5000;

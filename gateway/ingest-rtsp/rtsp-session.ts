@@ -7,7 +7,7 @@ import { RtspError, toRtspError } from './errors.ts';
 import { silentLogger, type RtspLogger } from './logger.ts';
 import { bodyText } from './message.ts';
 import { randomCname, ReceiverReporter } from './receiver-reporter.ts';
-import { ReceptionStats } from './reception-stats.ts';
+import { ReceptionStats } from '../webrtc/interceptor/index.ts';
 import { redirectTarget, statusError } from './reply-status.ts';
 import { RtspConnection, type RequestLogEntry } from './rtsp-connection.ts';
 import { maskUrl, parseRtspUrl, type RtspCredentials } from './rtsp-url.ts';

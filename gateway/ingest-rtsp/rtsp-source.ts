@@ -10,7 +10,7 @@ import {
   type RtspCounters,
   type RtspMediaCounters,
 } from './rtsp-counters.ts';
-import type { ReceptionStats } from './reception-stats.ts';
+import type { ReceptionStats } from '../webrtc/interceptor/index.ts';
 import { FrameRateMeter } from './frame-rate-meter.ts';
 import { trackReport, type RtspSourceReport } from './source-report.ts';
 import type { RtspClientOptions } from './client-options.ts';

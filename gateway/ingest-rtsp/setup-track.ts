@@ -1,5 +1,5 @@
 import type { ReceiverReporter } from './receiver-reporter.ts';
-import type { ReceptionStats } from './reception-stats.ts';
+import type { ReceptionStats } from '../webrtc/interceptor/index.ts';
 import type { RtspTrack } from './track.ts';
 
 export type RtspTransport = 'tcp' | 'udp';

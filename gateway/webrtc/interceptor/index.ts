@@ -14,6 +14,7 @@
 export { SenderReporter, type SendProgress } from './sender-report.ts';
 export { ReceiverStats, type ReceptionQuality } from './receiver-stats.ts';
 export { NackResponder, type NackResponderOptions, type NackResponderStats } from './nack-responder.ts';
+export { ReceptionStats, type ReceptionSnapshot } from './reception-stats.ts';
 export { NackGenerator, type NackGeneratorOptions, type NackGeneratorStats } from './nack-generator.ts';
 export {
   KeyframeRequestFilter,

@@ -4,9 +4,25 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { ntpFromUnixMs, ntpMiddle32, type SenderReport } from '../webrtc/rtcp/index.ts';
+import { ntpFromUnixMs, ntpMiddle32, type SenderReport } from '../rtcp/index.ts';
 import { ReceptionStats } from './reception-stats.ts';
-import { testRtp } from './rtp.test-util.ts';
+import { encodeRtp } from '../rtp/index.ts';
+
+/** A minimal RTP packet (PT 96, one payload byte), built with rtp's own encoder. */
+function testRtp(seq: number, timestamp = seq * 3000, ssrc = 0x11223344): Uint8Array {
+  const header = {
+    marker: false,
+    payloadType: 96,
+    sequenceNumber: seq & 0xffff,
+    timestamp: timestamp >>> 0,
+    ssrc,
+    csrcs: [],
+    padding: 0,
+  };
+  const out = new Uint8Array(13);
+  encodeRtp(header, Uint8Array.of(0x41), out);
+  return out;
+}
 
 const rtp = (seq: number, ts: number, ssrc?: number): Uint8Array => testRtp(seq, ts, ssrc);
 

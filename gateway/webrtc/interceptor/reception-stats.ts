@@ -1,5 +1,5 @@
-import { dlsrFromMs, ntpMiddle32, type ReportBlock, type SenderReport } from '../webrtc/rtcp/index.ts';
-import { RtpSourceSequence } from '../webrtc/rtp/index.ts';
+import { dlsrFromMs, ntpMiddle32, type ReportBlock, type SenderReport } from '../rtcp/index.ts';
+import { RtpSourceSequence } from '../rtp/index.ts';
 
 /** A plain snapshot of what one track's receiver has seen (for metrics and the API). */
 export interface ReceptionSnapshot {
@@ -78,8 +78,14 @@ export class ReceptionStats {
     if (packet.length < RTP_HEADER || (packet[0] as number) >> 6 !== 2) return;
     // Read in place (no DataView per packet: this runs for every packet of every camera).
     const seqNo = ((packet[2] as number) << 8) | (packet[3] as number);
-    const timestamp = u32(packet, 4);
-    const ssrc = u32(packet, 8);
+    this.onSequence(seqNo, u32(packet, 4), u32(packet, 8), arrivalMs);
+  }
+
+  /**
+   * The same for a packet already decoded: its sequence number, RTP timestamp and SSRC, arrived at
+   * `arrivalMs`.
+   */
+  onSequence(seqNo: number, timestamp: number, ssrc: number, arrivalMs: number): void {
     if (this.seq === undefined || ssrc !== this.ssrcValue) {
       // A new SSRC is a new source (§8.2): its statistics start over; the loss total carries on.
       this.seq = new RtpSourceSequence(seqNo);
