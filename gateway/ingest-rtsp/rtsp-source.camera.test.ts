@@ -268,6 +268,9 @@ for (const transport of ['udp', 'tcp'] as const) {
       // The first report leaves 2.05–6.2 s after PLAY (§6.2: half the 5 s minimum, randomised);
       // it carries LSR only once the camera's SR arrived, so allow a second report.
       await waitFor(() => cam.receiverReports().some((r) => r.stream === 0 && r.lsr !== 0), 14_000);
+      // Each track has its own RTCP timer (randomised interval): the audio report may come a little
+      // later than the video one that had an LSR.
+      await waitFor(() => cam.receiverReports().some((r) => r.stream === 1), 8_000);
       const reports = cam.receiverReports();
       t.comment(reports.map((r) => JSON.stringify(r)).join('\n'));
       const video = reports.filter((r) => r.stream === 0 && r.lsr !== 0).at(-1);
