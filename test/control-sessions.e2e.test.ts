@@ -1,8 +1,8 @@
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
 import { postSdp } from './harness/whep-page.ts';
+import { weriftOffer, weriftWhepViewer } from './harness/werift.ts';
 import { cliAt, svc } from './harness/control-fixture.ts';
 import { serverStream, unary } from './harness/grpc-client.ts';
 
@@ -12,12 +12,6 @@ import { serverStream, unary } from './harness/grpc-client.ts';
  * remote address, state and bytes; `edge-gateway sessions close ID` disconnects it: the RTP it
  * receives stops, the session is gone, and WatchEvents tells session_closed.
  */
-function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((l) => !l.startsWith('a=candidate:') || / 127\.0\.0\.1 \d+ typ /.test(l))
-    .join('\r\n');
-}
 
 interface SessionWire {
   id: string;
@@ -44,34 +38,10 @@ t.test('ListSessions and CloseSession (gRPC and CLI) on a werift viewer playing 
   t.teardown(() => watch.cancel());
   await new Promise((r) => watch.once('metadata', r));
 
-  const pc = new RTCPeerConnection({
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceUseIpv6: false,
-    iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1',
-    codecs: {
-      audio: [],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/H264',
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-          parameters: 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1',
-        }),
-      ],
-    },
-  });
-  t.teardown(() => pc.close());
-  pc.addTransceiver('video', { direction: 'recvonly' });
+  const pc = weriftWhepViewer(t);
   let rtp = 0;
   pc.onTrack.subscribe((tr) => tr.onReceiveRtp.subscribe(() => rtp++));
-  const gathered = new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve());
-  });
-  await pc.setLocalDescription(await pc.createOffer());
-  await gathered;
-  const res = await postSdp(`${gw.http}/whep/demo`, loopbackOnly(pc.localDescription?.sdp ?? ''));
+  const res = await postSdp(`${gw.http}/whep/demo`, await weriftOffer(pc));
   t.equal(res.status, 201);
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
   const end = performance.now() + 15_000;

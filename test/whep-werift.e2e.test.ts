@@ -1,8 +1,9 @@
 import t from 'tap';
-import { RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift';
+import type { RtpPacket } from 'werift';
 import { DepacketizeBase } from 'werift/nonstandard';
 import { startGatewayInProcess } from './harness/gateway-inproc.ts';
 import { postSdp } from './harness/whep-page.ts';
+import { weriftOffer, weriftWhepViewer } from './harness/werift.ts';
 import { splitAnnexB } from '../gateway/media/index.ts';
 
 /*
@@ -12,49 +13,10 @@ import { splitAnnexB } from '../gateway/media/index.ts';
  * single NAL, STAP-A, FU-A) reassembles it into access units, the first a keyframe with SPS/PPS.
  */
 
-/** werift's offer, loopback only: other host candidates and mDNS names are dropped (TESTING.md). */
-function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((l) => !l.startsWith('a=candidate:') || / 127\.0\.0\.1 \d+ typ /.test(l))
-    .join('\r\n');
-}
-
 t.test('werift plays the demo over WHEP and depacketizes >= 45 access units, keyframe first', async (t) => {
   const gw = await startGatewayInProcess(t);
-  const pc = new RTCPeerConnection({
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceUseIpv6: false,
-    // Checks only from werift's loopback socket. Its other host socket (the machine's interface
-    // address, bound to the wildcard) also reaches 127.0.0.1 and werift nominates both pairs; with
-    // equal priorities our ICE-lite agent may select one and werift send DTLS on the other, whose
-    // packets the agent then drops (seen ~1 run in 10: ICE connected, DTLS never starts).
-    iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1',
-    codecs: {
-      audio: [],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/H264',
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-          parameters: 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1',
-        }),
-      ],
-    },
-  });
-  t.teardown(() => pc.close());
-  pc.addTransceiver('video', { direction: 'recvonly' });
-
-  const gathered = new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    pc.iceGatheringStateChange.subscribe((s) => {
-      if (s === 'complete') resolve();
-    });
-  });
-  await pc.setLocalDescription(await pc.createOffer());
-  await gathered;
-  const offer = loopbackOnly(pc.localDescription!.sdp);
+  const pc = weriftWhepViewer(t);
+  const offer = await weriftOffer(pc);
   t.match(offer, / 127\.0\.0\.1 \d+ typ host/, 'werift offers a loopback candidate');
   t.notMatch(offer, /\.local /, 'no mDNS names');
 
