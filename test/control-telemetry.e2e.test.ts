@@ -1,8 +1,7 @@
 import t from 'tap';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { startGatewayProcess } from './harness/gateway-process.ts';
+import { startOtlpCollector } from './harness/otlp-collector.ts';
 import { method, unary } from './harness/grpc-client.ts';
 import { settle, svc } from './harness/control-fixture.ts';
 
@@ -43,22 +42,11 @@ function attrs(span: OtlpSpan | undefined): Record<string, string | number | und
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
 t.test('RPC duration histogram in /metrics and SERVER spans over OTLP, per method and status', async (t) => {
-  const traces: string[] = [];
-  const collector = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') traces.push(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => collector.close(() => r())));
-  const { port } = collector.address() as AddressInfo;
+  const collector = await startOtlpCollector(t);
   const gw = await startGatewayProcess(t, {
     env: {
       EDGEGW_DEMO: '0',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_METRIC_EXPORT_INTERVAL: '60000',
     },
@@ -124,7 +112,11 @@ t.test('RPC duration histogram in /metrics and SERVER spans over OTLP, per metho
   const deadline = Date.now() + 10_000;
   let spans: OtlpSpan[] = [];
   while (Date.now() < deadline) {
-    spans = traces.flatMap(spansOf).filter((s) => s.name.startsWith('edgegw.v1.'));
+    spans = collector.received
+      .filter((e) => e.path === '/v1/traces')
+      .map((e) => e.body.toString('utf8'))
+      .flatMap(spansOf)
+      .filter((s) => s.name.startsWith('edgegw.v1.'));
     if (spans.length >= want) break;
     await new Promise((r) => setTimeout(r, 100));
   }

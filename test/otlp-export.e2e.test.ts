@@ -1,32 +1,17 @@
 import t from 'tap';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startGatewayProcess } from './harness/gateway-process.ts';
+import { startOtlpCollector } from './harness/otlp-collector.ts';
 
 /*
  * Issue 2: with OTEL_EXPORTER_OTLP_ENDPOINT set, the gateway exports its edgegw.* metrics over
  * OTLP/HTTP. A local receiver stands in for the collector and records what arrives.
  */
 t.test('OTLP/HTTP export reaches a collector when OTEL_EXPORTER_OTLP_ENDPOINT is set', async (t) => {
-  const bodies: { path: string; type: string; body: Buffer }[] = [];
-  const collector = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      bodies.push({
-        path: req.url ?? '',
-        type: req.headers['content-type'] ?? '',
-        body: Buffer.concat(chunks),
-      });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => collector.close(() => r())));
-  const { port } = collector.address() as AddressInfo;
+  const collector = await startOtlpCollector(t);
+  const bodies = collector.received;
   const gw = await startGatewayProcess(t, {
     env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
       OTEL_METRIC_EXPORT_INTERVAL: '500',
     },
   });
