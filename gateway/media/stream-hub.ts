@@ -8,8 +8,8 @@ import { parseH264Sps } from './h264-sps.ts';
 import { h264ProfileLevelId } from './h264-profile-level-id.ts';
 import { parseH265Sps } from './h265-sps.ts';
 import type { MediaPacket, ViewerSink } from './media-packet.ts';
-import { PacketHistory } from './packet-history.ts';
 import { ParameterSetCache } from './parameter-sets.ts';
+import { StreamTrack, type StreamKind } from './stream-track.ts';
 
 export interface StreamHubOptions {
   readonly name: string;
@@ -66,62 +66,16 @@ export interface StreamHubStats {
   rebases: number;
 }
 
-type Kind = 'video' | 'audio';
-
-/** Per track: the stream's sequence/timestamp space, continuous whatever the source does. */
-class Track {
-  seq: number;
-  private tsOffset: number;
-  private lastSrc: number | undefined;
-  private lastOut = 0;
-  private step: number;
-  rebase = false;
-  readonly history: PacketHistory;
-
-  constructor(
-    readonly kind: Kind,
-    readonly codec: Codec,
-    readonly clockRate: number,
-    random: () => number,
-    historySize: number,
-  ) {
-    this.seq = Math.floor(random() * 0x10000);
-    this.tsOffset = Math.floor(random() * 0x1_0000_0000);
-    this.step = Math.round(clockRate / (kind === 'video' ? 30 : 50));
-    this.history = new PacketHistory(historySize);
-  }
-
-  /**
-   * Maps a source timestamp to the stream's. A restarted camera starts its clock anywhere (RFC 3550
-   * §5.1: random initial timestamp); viewers must not see that, or their jitter buffer stalls. So on
-   * a restart, a backwards step, or a jump over 10 s, the stream continues one frame step later.
-   */
-  outTimestamp(src: number): { ts: number; rebased: boolean } {
-    let rebased = false;
-    if (this.lastSrc !== undefined) {
-      const d = (src - this.lastSrc) | 0;
-      if (this.rebase || d < 0 || d > this.clockRate * 10) {
-        this.tsOffset = (this.lastOut + this.step - src) >>> 0;
-        rebased = true;
-      } else if (d > 0) this.step = d;
-    }
-    this.rebase = false;
-    this.lastSrc = src;
-    this.lastOut = (src + this.tsOffset) >>> 0;
-    return { ts: this.lastOut, rebased };
-  }
-}
-
 interface ViewerState {
   readonly sink: ViewerSink;
-  readonly kinds: ReadonlySet<Kind>;
+  readonly kinds: ReadonlySet<StreamKind>;
   skipping: boolean;
 }
 
 /** A viewer's handle on the hub: feedback goes back through it. */
 export interface HubViewer {
   /** RFC 4585 generic NACK: resend these stream sequence numbers from the history. Returns how many. */
-  nack(kind: Kind, seqs: readonly number[]): number;
+  nack(kind: StreamKind, seqs: readonly number[]): number;
   /** PLI/FIR (RFC 4585 §6.3.1, RFC 5104): answered from the GOP cache, since cameras cannot be asked. */
   requestKeyframe(): void;
   close(): void;
@@ -160,8 +114,8 @@ export class StreamHub {
   private readonly video264: H264Packetizer;
   private readonly video265: H265Packetizer;
   private readonly audioPacketizer: AudioPacketizer;
-  private videoTrack: Track | undefined;
-  private audioTrack: Track | undefined;
+  private videoTrack: StreamTrack | undefined;
+  private audioTrack: StreamTrack | undefined;
   private paramSets: ParameterSetCache | undefined;
   private size:
     | { width: number; height: number; fps?: number; profileLevelId?: string; h265?: H265StreamParams }
@@ -172,13 +126,13 @@ export class StreamHub {
   private viewerListener: ((count: number) => void) | undefined;
   /** Packets of the frame being packetized (reused array). */
   private readonly batch: MediaPacket[] = [];
-  private batchKind: Kind = 'video';
+  private batchKind: StreamKind = 'video';
   private batchKeyframe = false;
   private batchTs = 0;
   private batchCapture = 0;
-  private batchTrack: Track | undefined;
+  private batchTrack: StreamTrack | undefined;
   private readonly collect = (data: Uint8Array, marker: boolean): void => {
-    const track = this.batchTrack as Track;
+    const track = this.batchTrack as StreamTrack;
     const seq = track.seq;
     track.seq = (seq + 1) & 0xffff;
     const v = new DataView(data.buffer, data.byteOffset, 12);
@@ -282,7 +236,7 @@ export class StreamHub {
    * Adds a viewer. Video viewers get the cached GOP first, so their decoder has a keyframe with its
    * parameter sets at once; then live packets.
    */
-  addViewer(sink: ViewerSink, opts: { kinds?: readonly Kind[] } = {}): HubViewer {
+  addViewer(sink: ViewerSink, opts: { kinds?: readonly StreamKind[] } = {}): HubViewer {
     const state: ViewerState = { sink, kinds: new Set(opts.kinds ?? ['video', 'audio']), skipping: false };
     this.viewers.add(state);
     this.viewerListener?.(this.viewers.size);
@@ -312,11 +266,11 @@ export class StreamHub {
     this.gop.clear();
   }
 
-  private trackFor(kind: Kind, codec: Codec, clockRate: number): Track {
+  private trackFor(kind: StreamKind, codec: Codec, clockRate: number): StreamTrack {
     const cur = kind === 'video' ? this.videoTrack : this.audioTrack;
     if (cur && cur.codec === codec) return cur;
     // A new codec is a new RTP stream: fresh sequence space and history (RFC 3550 §5.1).
-    const t = new Track(kind, codec, clockRate, this.random, this.historySize);
+    const t = new StreamTrack(kind, codec, clockRate, this.random, this.historySize);
     if (kind === 'video') {
       this.videoTrack = t;
       this.paramSets = new ParameterSetCache(codec === 'H265' ? h265Syntax : h264Syntax);
@@ -351,7 +305,7 @@ export class StreamHub {
     this.fanOut();
   }
 
-  private begin(track: Track, ts: number, keyframe: boolean): void {
+  private begin(track: StreamTrack, ts: number, keyframe: boolean): void {
     this.batch.length = 0;
     this.batchTrack = track;
     this.batchKind = track.kind;
@@ -360,7 +314,7 @@ export class StreamHub {
   }
 
   private fanOut(): void {
-    const track = this.batchTrack as Track;
+    const track = this.batchTrack as StreamTrack;
     for (const p of this.batch) {
       track.history.push(p);
       if (p.kind === 'video') this.gop.push(p);
@@ -384,7 +338,7 @@ export class StreamHub {
     this.stats.viewerSkips++;
   }
 
-  private nack(v: ViewerState, kind: Kind, seqs: readonly number[]): number {
+  private nack(v: ViewerState, kind: StreamKind, seqs: readonly number[]): number {
     const track = kind === 'video' ? this.videoTrack : this.audioTrack;
     if (!track || !this.viewers.has(v)) return 0;
     let n = 0;

@@ -1,6 +1,7 @@
 import { createDemux, type Addr, type Clock, type DatagramConn } from '../transport/index.ts';
 import {
   IceAgent,
+  formatCandidate,
   generateCredentials,
   type Candidate,
   type IceAgentOptions,
@@ -346,7 +347,7 @@ export class PeerConnection {
     return {
       ufrag,
       pwd,
-      candidates: ice.localCandidates().map((c) => candidateLine(toCandidateLine(c))),
+      candidates: ice.localCandidates().map(formatCandidate),
     };
   }
 

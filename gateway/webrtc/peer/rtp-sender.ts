@@ -103,12 +103,14 @@ export class RtpSender {
     const ts = (streamTs + this.tsOffset) >>> 0;
     rewriteRtpHeaderFields(h, this.ssrc, (streamSeq + this.seqOffset) & 0xffff, ts, this.payloadType);
     const need = RTP_FIXED_HEADER_SIZE + payload.byteLength + this.srtp.rtpOverhead;
-    if (need > this.out.byteLength) this.out = new Uint8Array(need);
+    if (need > this.out.byteLength) {
+      this.out = new Uint8Array(need);
+      this.outView = this.out.subarray(0, 0);
+    }
     try {
       const n = this.srtp.protectRtpPartsInto(h, payload, this.out);
       // Reuse the last view when the length repeats (full-size fragments mostly): no per-packet view.
-      if (this.outView.length !== n || this.outView.buffer !== this.out.buffer)
-        this.outView = this.out.subarray(0, n);
+      if (this.outView.length !== n) this.outView = this.out.subarray(0, n);
       this.conn.send(this.outView);
       const st = this.stats;
       st.packets++;
