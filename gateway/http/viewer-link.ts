@@ -1,6 +1,6 @@
 import type { Clock } from '../webrtc/transport/index.ts';
 import { RtpSender, type PeerConnection } from '../webrtc/peer/index.ts';
-import { serializeRtcp, SDES_CNAME, type RtcpPacket, type ReportBlock } from '../webrtc/rtcp/index.ts';
+import { SDES_CNAME, type RtcpPacket, type ReportBlock } from '../webrtc/rtcp/index.ts';
 import {
   KeyframeRequestFilter,
   NackResponder,
@@ -110,7 +110,7 @@ export function linkViewer(
     for (const [kind, s] of senders) {
       if (s.stats.packets > 0) out.push((reporters.get(kind) as SenderReporter).report(s.stats));
     }
-    if (out.length > 0 && !conn.closed) {
+    if (out.length > 0) {
       out.push({
         type: 'sdes',
         chunks: [...senders.values()].map((s) => ({
@@ -118,11 +118,8 @@ export function linkViewer(
           items: [{ type: SDES_CNAME, text: o.cname }],
         })),
       });
-      try {
-        conn.send(srtp.tx.protectRtcp(serializeRtcp(out)));
-      } catch {
-        // The session is closing; its next state change ends the link.
-      }
+      // A session that is closing drops it; its next state change ends the link.
+      pc.sendRtcp(out);
     }
     timer = o.clock.setTimer(SR_INTERVAL_MS, report);
   };

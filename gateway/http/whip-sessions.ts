@@ -9,7 +9,7 @@ import {
   type RtpPacket,
 } from '../webrtc/rtp/index.ts';
 import { NackGenerator } from '../webrtc/interceptor/index.ts';
-import { serializeRtcp, SDES_CNAME, type ReportBlock, type RtcpPacket } from '../webrtc/rtcp/index.ts';
+import { SDES_CNAME, type ReportBlock, type RtcpPacket } from '../webrtc/rtcp/index.ts';
 import {
   answerDirection,
   noCommonCodec,
@@ -72,8 +72,6 @@ interface Publisher {
   readonly tracks: Map<Kind, ReceivedTrack>;
   /** The negotiated H.264 profile-level-id: what the publisher sends, so what viewers are answered. */
   profileLevelId: string | undefined;
-  /** The video's loss repair once media flows: what was missing, asked for, recovered. */
-  nacks?: NackGenerator;
 }
 
 /**
@@ -161,9 +159,8 @@ export class WhipSessions implements WhepBackend {
   }
 
   private attach(pub: Publisher, hub: StreamHub): void {
-    const srtp = pub.pc.srtp;
     const conn = pub.pc.mediaConn;
-    if (!srtp || !conn) return;
+    if (!pub.pc.srtp || !conn) return;
     const ourSsrc = randomInt(1, 0xffff_ffff);
     const video = pub.tracks.get('video');
     const audio = pub.tracks.get('audio');
@@ -172,14 +169,9 @@ export class WhipSessions implements WhepBackend {
     const pliInterval = this.opts.pliIntervalMs ?? 500;
     const requestKeyframe = () => {
       const now = this.opts.clock.now();
-      if (mediaSsrc === 0 || now - lastPli < pliInterval || conn.closed) return;
+      if (mediaSsrc === 0 || now - lastPli < pliInterval) return;
       lastPli = now;
-      try {
-        conn.send(srtp.tx.protectRtcp(serializeRtcp([{ type: 'pli', senderSsrc: ourSsrc, mediaSsrc }])));
-        video?.counter.countSent('pli');
-      } catch {
-        // A closed conn: the publisher is going away; nothing to ask.
-      }
+      if (pub.pc.sendRtcp([{ type: 'pli', senderSsrc: ourSsrc, mediaSsrc }])) video?.counter.countSent('pli');
     };
     const dep = new H264Depacketizer({
       onAccessUnit: (au) =>
@@ -221,17 +213,10 @@ export class WhipSessions implements WhepBackend {
       // Every hole filled or given up (300 ms): release what waits behind them now rather than
       // after 48 more packets, which is seconds at a phone's low bitrate.
       if (nacks.pending === 0 && reorder.pending > 0) reorder.flush();
-      if (lost.length === 0 || mediaSsrc === 0 || conn.closed) return;
-      try {
-        conn.send(
-          srtp.tx.protectRtcp(serializeRtcp([{ type: 'nack', senderSsrc: ourSsrc, mediaSsrc, lost }])),
-        );
+      if (lost.length === 0 || mediaSsrc === 0) return;
+      if (pub.pc.sendRtcp([{ type: 'nack', senderSsrc: ourSsrc, mediaSsrc, lost }]))
         video?.counter.countSent('nack');
-      } catch {
-        // A closed conn: the publisher is going away.
-      }
     };
-    pub.nacks = nacks;
     const videoPt = video?.codec.payloadType;
     const audioPt = audio?.codec.payloadType;
     pub.pc.onRtp((packet) => {
@@ -280,17 +265,11 @@ export class WhipSessions implements WhepBackend {
         const b = track?.counter.reportBlock(clock.now());
         if (b) blocks.push(b);
       }
-      if (blocks.length > 0) {
-        const rtcp: RtcpPacket[] = [
+      if (blocks.length > 0)
+        pub.pc.sendRtcp([
           { type: 'rr', ssrc: ourSsrc, reports: blocks, profileExtension: new Uint8Array(0) },
           { type: 'sdes', chunks: [{ ssrc: ourSsrc, items: [{ type: SDES_CNAME, text: cname }] }] },
-        ];
-        try {
-          conn.send(srtp.tx.protectRtcp(serializeRtcp(rtcp)));
-        } catch {
-          // A closed conn: the publisher is going away.
-        }
-      }
+        ]);
       timer = clock.setTimer(RR_INTERVAL_MS, report);
     };
     timer = clock.setTimer(RR_INTERVAL_MS, report);

@@ -27,7 +27,7 @@ import {
   type RemoteDescription,
   type SectionAnswer,
 } from '../sdp/index.ts';
-import { decodeRtcpCompound, type RtcpPacket } from '../rtcp/index.ts';
+import { decodeRtcpCompound, serializeRtcp, type RtcpPacket } from '../rtcp/index.ts';
 import { nextConnectionState, type ConnectionState } from './connection-state.ts';
 import { PeerError } from './errors.ts';
 import {
@@ -244,6 +244,23 @@ export class PeerConnection {
       })),
       receive: [...this.receiveStreams].map(({ counter, ...r }) => ({ ...r, counts: counter.counts })),
     });
+  }
+
+  /**
+   * Sends one RTCP compound (RFC 3550 §6.1: the caller puts SR/RR first when the compound is a
+   * report) SRTCP-protected on the media conn. False when the session is not connected or its conn
+   * closed meanwhile: feedback to a peer that is going away is dropped, never thrown.
+   */
+  sendRtcp(packets: RtcpPacket[]): boolean {
+    const srtp = this.srtpPair;
+    const conn = this.rtpConn;
+    if (!srtp || !conn || conn.closed) return false;
+    try {
+      conn.send(srtp.tx.protectRtcp(serializeRtcp(packets)));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Decoded RTCP compounds from the peer (receiver reports, NACK, PLI, FIR, REMB, ...). */
