@@ -3,9 +3,8 @@ export {
   type PeerConnectionOptions,
   type PeerLogger,
   type SrtpPair,
-  type SendStreamStats,
-  type ReceiveStreamStats,
 } from './peer-connection.ts';
+export { type SendStreamStats, type ReceiveStreamStats } from './stream-stats-registry.ts';
 export { RtpSender, type RtpSenderOptions, type RtpSenderStats } from './rtp-sender.ts';
 export { RtpReceiveCounter, type RtpReceiveCounts } from './rtp-receive-counter.ts';
 export {

@@ -3,7 +3,6 @@ import {
   IceAgent,
   formatCandidate,
   generateCredentials,
-  type Candidate,
   type IceAgentOptions,
   type IceState,
 } from '../ice/index.ts';
@@ -22,7 +21,6 @@ import {
 import {
   createAnswer,
   parseRemoteDescription,
-  type CandidateLine,
   type MediaSection,
   type RemoteDescription,
   type SectionAnswer,
@@ -30,14 +28,13 @@ import {
 import { decodeRtcpCompound, serializeRtcp, type RtcpPacket } from '../rtcp/index.ts';
 import { nextConnectionState, type ConnectionState } from './connection-state.ts';
 import { PeerError } from './errors.ts';
+import { buildStatsReport, type PairSource } from './stats-builder.ts';
 import {
-  buildStatsReport,
-  type FeedbackCounts,
-  type PairSource,
-  type ReceiveStreamSource,
-  type SendStreamSource,
-} from './stats-builder.ts';
-import type { RtpReceiveCounts } from './rtp-receive-counter.ts';
+  StreamStatsRegistry,
+  type ReceiveStreamStats,
+  type SendStreamStats,
+} from './stream-stats-registry.ts';
+import { candidateLine, toCandidateLine } from './sdp-candidates.ts';
 import type { DtlsTransportState, StatsReport } from './stats-report.ts';
 
 /** Structured logger the peer reports to (pino-compatible). */
@@ -61,46 +58,11 @@ export interface PeerConnectionOptions {
   readonly dtlsTimeoutMs?: number;
 }
 
-/**
- * A stream the session sends, for {@link PeerConnection.getStats}: its negotiation and live counter
- * objects (an RtpSender's `stats`, an interceptor ReceiverStats' `quality`), read at each snapshot.
- * The peer counts the NACK/PLI/FIR the remote sends about its SSRC itself.
- */
-export interface SendStreamStats extends Omit<SendStreamSource, 'feedback' | 'retransmits'> {
-  /** Packets resent for NACKs so far, when the caller counts them. */
-  readonly retransmits?: () => number;
-}
-
-/** A stream the session receives (a publisher's track): its negotiation and its receive counter. */
-export interface ReceiveStreamStats extends Omit<ReceiveStreamSource, 'counts'> {
-  readonly counter: { readonly counts: RtpReceiveCounts };
-}
-
 /** The SRTP contexts of a connected session: `tx` protects what we send, `rx` unprotects what we get. */
 export interface SrtpPair {
   readonly profile: SrtpProfileId;
   readonly tx: SrtpContext;
   readonly rx: SrtpContext;
-}
-
-/** An ICE candidate in the SDP module's shape (our host candidates, for answers and sdpfrags). */
-function toCandidateLine(c: Candidate): CandidateLine {
-  return {
-    foundation: c.foundation,
-    component: c.component,
-    transport: c.transport,
-    priority: c.priority,
-    ip: c.address,
-    port: c.port,
-    type: c.type,
-  };
-}
-
-function candidateLine(c: CandidateLine): string {
-  let s = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.ip} ${c.port} typ ${c.type}`;
-  if (c.raddr !== undefined && c.rport !== undefined) s += ` raddr ${c.raddr} rport ${c.rport}`;
-  if (c.tcptype) s += ` tcptype ${c.tcptype}`;
-  return s;
 }
 
 /**
@@ -134,11 +96,7 @@ export class PeerConnection {
   readonly mediaStats = { rtpIn: 0, rtcpIn: 0, dropped: 0 };
   private dtlsState: DtlsTransportState = 'new';
   private dtlsRole: 'client' | 'server' | undefined;
-  private readonly sendStreams = new Map<
-    number,
-    { s: SendStreamStats; feedback: { -readonly [K in keyof FeedbackCounts]: number } }
-  >();
-  private readonly receiveStreams = new Set<ReceiveStreamStats>();
+  private readonly streams = new StreamStatsRegistry();
   /** Resolves when connected; rejects when the session fails or closes first. */
   readonly connected: Promise<void>;
   private settle!: { resolve: () => void; reject: (e: Error) => void };
@@ -186,15 +144,12 @@ export class PeerConnection {
    * its SSRC from then on. Returns the remover.
    */
   addSendStreamStats(s: SendStreamStats): () => void {
-    const ssrc = s.ssrc >>> 0;
-    this.sendStreams.set(ssrc, { s, feedback: { nack: 0, pli: 0, fir: 0 } });
-    return () => this.sendStreams.delete(ssrc);
+    return this.streams.addSend(s);
   }
 
   /** Adds a stream we receive to {@link getStats}. Returns the remover. */
   addReceiveStreamStats(s: ReceiveStreamStats): () => void {
-    this.receiveStreams.add(s);
-    return () => this.receiveStreams.delete(s);
+    return this.streams.addReceive(s);
   }
 
   /**
@@ -237,12 +192,8 @@ export class PeerConnection {
       localCandidates: ice?.localCandidates() ?? [],
       remoteCandidates: ice?.remoteCandidates() ?? [],
       pairs,
-      send: [...this.sendStreams.values()].map(({ s, feedback }) => ({
-        ...s,
-        retransmits: s.retransmits?.(),
-        feedback,
-      })),
-      receive: [...this.receiveStreams].map(({ counter, ...r }) => ({ ...r, counts: counter.counts })),
+      send: this.streams.sendSources(),
+      receive: this.streams.receiveSources(),
     });
   }
 
@@ -462,7 +413,7 @@ export class PeerConnection {
       if (pt >= 64 && pt <= 95) {
         const packets = decodeRtcpCompound(rx.unprotectRtcp(d));
         this.mediaStats.rtcpIn++;
-        if (this.sendStreams.size > 0) this.countFeedback(packets);
+        this.streams.countFeedback(packets);
         for (const fn of this.rtcpListeners) fn(packets);
       } else {
         const p = rx.unprotectRtp(d);
@@ -471,21 +422,6 @@ export class PeerConnection {
       }
     } catch {
       this.mediaStats.dropped++;
-    }
-  }
-
-  /** NACK (RFC 4585 §6.2.1), PLI (§6.3.1) and FIR (RFC 5104 §4.3.1, its SSRCs in the FCI) per sent SSRC. */
-  private countFeedback(packets: readonly RtcpPacket[]): void {
-    for (const p of packets) {
-      if (p.type === 'nack' || p.type === 'pli') {
-        const f = this.sendStreams.get(p.mediaSsrc)?.feedback;
-        if (f) f[p.type]++;
-      } else if (p.type === 'fir') {
-        for (const e of p.entries) {
-          const f = this.sendStreams.get(e.ssrc)?.feedback;
-          if (f) f.fir++;
-        }
-      }
     }
   }
 
